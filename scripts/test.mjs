@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, the browser suites (web-test-runner) and the
+// multi-page end-to-end suites (node:test + playwright-core), all inside one
+// private network namespace, closing with one line: "N passed, N failed".
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+if (process.env.PEERIX_NETNS !== '1' && process.env.PEERIX_NO_NETNS !== '1') {
+  const result = spawnSync(process.execPath, ['scripts/netns.mjs', process.execPath, 'scripts/test.mjs', ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
+
+const only = process.argv.slice(2); // e.g. `npm test -- e2e` or `-- wtr`
+const wants = (name) => only.length === 0 || only.includes(name);
+const totals = { passed: 0, failed: 0 };
+const outDir = 'test-output';
+mkdirSync(outDir, { recursive: true });
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+function section(title) {
+  console.log(`\n━━ ${title} ━━`);
+}
+
+if (wants('typecheck')) {
+  section('typecheck (tsc --noEmit)');
+  const code = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  if (code === 0) totals.passed++;
+  else totals.failed++;
+}
+
+if (wants('wtr')) {
+  section('browser suites (web-test-runner, Chromium)');
+  const results = `${outDir}/wtr-results.json`;
+  rmSync(results, { force: true });
+  const code = await run('npx', ['wtr', '--config', 'web-test-runner.config.mjs'], { PEERIX_WTR_RESULTS: results });
+  if (existsSync(results)) {
+    const { passed, failed } = JSON.parse(readFileSync(results, 'utf8'));
+    totals.passed += passed;
+    totals.failed += failed;
+    if (code !== 0 && failed === 0) totals.failed++; // the runner failed outside any test
+  } else {
+    console.error('web-test-runner wrote no results: counting the suite as one failure');
+    totals.failed++;
+  }
+}
+
+if (wants('e2e')) {
+  section('multi-page end-to-end suites (node:test, playwright-core)');
+  const files = readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs')).map((f) => `test/e2e/${f}`);
+  const tap = `${outDir}/e2e.tap`;
+  rmSync(tap, { force: true });
+  const code = await run(process.execPath, [
+    '--test', '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files,
+  ]);
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  if (code !== 0 && count('fail') + count('cancelled') === 0) totals.failed++;
+}
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 ? 0 : 1);

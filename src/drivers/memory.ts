@@ -1,0 +1,52 @@
+import { Driver, type DriverHandler, type DriverMessage, type DriverOptions } from './driver.js';
+
+/**
+ * Signaling inside one JavaScript realm: every `Peer` given the same
+ * instance can meet. For tests, demos and same-page setups.
+ */
+export class MemoryDriver extends Driver {
+  #handlers = new Map<string, Set<DriverHandler>>();
+  #destroyed = false;
+
+  constructor(options: DriverOptions = {}) {
+    super(options);
+    this.active = true;
+  }
+
+  subscribe(namespace: string[], handler: DriverHandler): void {
+    const key = this.prefix + namespace.join(':');
+    let set = this.#handlers.get(key);
+    if (!set) this.#handlers.set(key, (set = new Set()));
+    set.add(handler);
+  }
+
+  unsubscribe(namespace: string[], handler: DriverHandler): void {
+    const key = this.prefix + namespace.join(':');
+    const set = this.#handlers.get(key);
+    set?.delete(handler);
+    if (set?.size === 0) this.#handlers.delete(key);
+  }
+
+  override publish(namespace: string[], message: DriverMessage): void {
+    if (this.#destroyed) return;
+    const set = this.#handlers.get(this.prefix + namespace.join(':'));
+    if (!set) return;
+    // Asynchronous, like every real transport, so no handler runs inside publish().
+    for (const handler of set) {
+      queueMicrotask(() => {
+        if (set.has(handler)) handler(message.slice());
+      });
+    }
+  }
+
+  /** Namespaces with at least one subscriber (for tests and debugging). */
+  get subscriptionCount(): number {
+    return this.#handlers.size;
+  }
+
+  override destroy(): void {
+    this.#destroyed = true;
+    this.#handlers.clear();
+    this.active = false;
+  }
+}

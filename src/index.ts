@@ -1,0 +1,6 @@
+export { PeerixError, type PeerixErrorCode } from './errors.js';
+export { Emitter, type EventName, type EventPayload, type Listener } from './emitter.js';
+export { createDebug, isDebugEnabled, type DebugLogger } from './debug.js';
+export { Driver, type DriverHandler, type DriverMessage, type DriverOptions, type DriverEvents } from './drivers/driver.js';
+export { MemoryDriver } from './drivers/memory.js';
+export { BroadcastChannelDriver } from './drivers/broadcast-channel.js';

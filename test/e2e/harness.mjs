@@ -1,0 +1,114 @@
+// Multi-page end-to-end harness: one browser context per peer, pages served on
+// 127.0.0.1, the engine and driver client libraries bundled on demand by esbuild.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../browsers.mjs';
+import { bundleNatsCore } from '../nats-core-plugin.mjs';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Bundles served under /__build/: name → entry (module specifier or file). */
+const ENTRIES = {
+  'peerix.js': './src/index.ts',
+  'mqtt.js': 'mqtt',
+  'socket.io-client.js': 'socket.io-client',
+  'centrifuge.js': 'centrifuge',
+  'supabase.js': '@supabase/supabase-js',
+};
+
+const bundles = new Map();
+async function bundle(name) {
+  if (name === 'nats-core.js') return bundleNatsCore();
+  const entry = ENTRIES[name];
+  if (!entry) return null;
+  if (!bundles.has(name)) {
+    const contents = entry.startsWith('./') ? `export * from '${entry}';` : `export * from '${entry}';`;
+    bundles.set(name, build({
+      stdin: { contents, resolveDir: ROOT, loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      conditions: ['browser'],
+      mainFields: ['browser', 'module', 'main'],
+      target: 'es2022',
+      write: false,
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"development"', global: 'globalThis' },
+    }).then((r) => r.outputFiles[0].text));
+  }
+  return bundles.get(name);
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+
+/**
+ * Serves the repository (read only) and /__build/* bundles on 127.0.0.1.
+ * `routes` may add handlers: path → (req, res) => void.
+ */
+export async function startStaticServer({ port = 0, routes = {} } = {}) {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://127.0.0.1');
+      if (routes[url.pathname]) return routes[url.pathname](req, res);
+      if (url.pathname.startsWith('/__build/')) {
+        const text = await bundle(url.pathname.slice('/__build/'.length));
+        if (text == null) return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        return void res.end(text);
+      }
+      const path = normalize(join(ROOT, decodeURIComponent(url.pathname)));
+      if (!path.startsWith(ROOT)) return void res.writeHead(403).end();
+      const file = (await stat(path)).isDirectory() ? join(path, 'index.html') : path;
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address();
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}
+
+/** Launches the system Chromium (fails with an install hint when missing). */
+export async function launchChromium() {
+  requireBrowser(CHROMIUM_PATH, 'chromium');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+}
+
+/**
+ * Opens `url` in a fresh browser context (one peer). Uncaught page errors and
+ * console errors are collected in `page.peerixErrors` so tests can assert none.
+ */
+export async function openPeerPage(browser, url, { name = 'page' } = {}) {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  page.peerixErrors = [];
+  page.on('pageerror', (error) => page.peerixErrors.push(`${name}: ${error.message}`));
+  page.on('console', (msg) => {
+    if (process.env.PEERIX_E2E_CONSOLE) console.log(`[${name}] ${msg.type()}: ${msg.text()}`);
+  });
+  await page.goto(url);
+  return page;
+}
+
+/** Polls `fn` in the page until it returns truthy or `timeout` ms pass. */
+export async function waitInPage(page, fn, arg, { timeout = 20000, message = 'condition' } = {}) {
+  try {
+    return await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+  } catch (error) {
+    throw new Error(`timed out after ${timeout} ms waiting for ${message}: ${error.message.split('\n')[0]}`);
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,57 @@
+// Browser tests: unit, engine and element suites in the system Chromium.
+import { writeFileSync } from 'node:fs';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from './test/browsers.mjs';
+import { natsCorePlugin } from './test/nats-core-plugin.mjs';
+
+requireBrowser(CHROMIUM_PATH, 'chromium');
+
+/** Writes pass/fail totals where scripts/test.mjs can read them. */
+function countingReporter(file) {
+  return {
+    onTestRunFinished({ sessions }) {
+      let passed = 0;
+      let failed = 0;
+      const walk = (suite) => {
+        for (const t of suite?.tests ?? []) {
+          if (t.skipped) continue;
+          if (t.passed) passed++;
+          else failed++;
+        }
+        for (const s of suite?.suites ?? []) walk(s);
+      };
+      for (const session of sessions) {
+        walk(session.testResults);
+        // A file that failed to load or threw outside a test counts as a failure.
+        if (!session.passed && (session.errors?.length ?? 0) > 0) failed++;
+      }
+      writeFileSync(file, JSON.stringify({ passed, failed }));
+    },
+  };
+}
+
+const groups = (process.env.PEERIX_WTR_FILES ?? 'test/unit/**/*.test.ts,test/engine/**/*.test.ts,test/elements/**/*.test.ts').split(',');
+
+export default {
+  files: groups,
+  nodeResolve: { exportConditions: ['browser', 'development'], browser: true },
+  hostname: '127.0.0.1',
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 10 * 60 * 1000,
+  testFramework: { config: { timeout: 30000 } },
+  plugins: [natsCorePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs },
+    }),
+  ],
+  reporters: [
+    defaultReporter(),
+    summaryReporter({ flatten: false }),
+    countingReporter(process.env.PEERIX_WTR_RESULTS ?? '.wtr-results.json'),
+  ],
+};
