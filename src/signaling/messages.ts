@@ -64,6 +64,8 @@ export interface CompactDescription {
   sctpPort: number;
   maxMessageSize: number;
   candidates: CompactCandidate[];
+  /** The description carried `a=end-of-candidates` (gathering had finished). */
+  endOfCandidates?: boolean;
 }
 
 /** Options of a data channel requested in-band (a subset of RTCDataChannelInit). */

@@ -1,0 +1,233 @@
+/**
+ * Keys of a Peerix peer, with Web Crypto only (docs/PROTOCOL.md,
+ * "Cryptography"):
+ * - identity: an ECDH P-256 key pair; the peer id is the base64url text of
+ *   the 33-byte compressed public key;
+ * - room key: HKDF-SHA-256 of the room secret, salted by the room name;
+ * - pair key: HKDF-SHA-256 of the ECDH secret of two peers, bound to both ids.
+ */
+import { PeerixError } from '../errors.js';
+import { base64urlDecode, base64urlEncode } from './encoding.js';
+
+export interface Identity {
+  /** base64url of `publicKey` (44 characters). */
+  id: string;
+  /** Compressed P-256 public key: 0x02/0x03 ‖ x, 33 bytes. */
+  publicKey: Uint8Array;
+  /** Non-extractable ECDH private key. */
+  privateKey: CryptoKey;
+}
+
+const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
+const textEncoder = new TextEncoder();
+
+// P-256 (secp256r1) domain parameters.
+const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+const SQRT_EXPONENT = (P + 1n) / 4n; // p ≡ 3 (mod 4), so a square root is a^((p+1)/4)
+
+export function toBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
+}
+
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return textEncoder.encode(text) as Uint8Array<ArrayBuffer>;
+}
+
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+function bigIntTo32Bytes(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+/** 65-byte uncompressed point (0x04 ‖ x ‖ y) → 33-byte compressed point. */
+export function compressPoint(raw: Uint8Array): Uint8Array {
+  if (raw.length !== 65 || raw[0] !== 0x04) throw new PeerixError('ERR_INVALID_ID', 'not an uncompressed P-256 point');
+  const out = new Uint8Array(33);
+  out[0] = 0x02 | (raw[64]! & 1);
+  out.set(raw.subarray(1, 33), 1);
+  return out;
+}
+
+/**
+ * 33-byte compressed point → 65-byte uncompressed point, validating prefix,
+ * range and that the point is on the curve. Throws ERR_INVALID_ID.
+ */
+export function decompressPoint(compressed: Uint8Array): Uint8Array {
+  if (compressed.length !== 33) throw new PeerixError('ERR_INVALID_ID', 'a peer id must encode 33 bytes');
+  const prefix = compressed[0];
+  if (prefix !== 0x02 && prefix !== 0x03) throw new PeerixError('ERR_INVALID_ID', 'a peer id must start with 0x02 or 0x03');
+  const x = bytesToBigInt(compressed.subarray(1));
+  if (x >= P) throw new PeerixError('ERR_INVALID_ID', 'peer id x coordinate out of range');
+  const rhs = (((x * x) % P) * x - 3n * x + B) % P;
+  const alpha = rhs < 0n ? rhs + P : rhs;
+  let y = modPow(alpha, SQRT_EXPONENT, P);
+  if ((y * y) % P !== alpha) throw new PeerixError('ERR_INVALID_ID', 'peer id is not a point on P-256');
+  if (Number(y & 1n) !== (prefix & 1)) y = P - y;
+  const out = new Uint8Array(65);
+  out[0] = 0x04;
+  out.set(compressed.subarray(1), 1);
+  out.set(bigIntTo32Bytes(y), 33);
+  return out;
+}
+
+/** Makes a new identity: a P-256 key pair whose compressed public key is the peer id. */
+export async function createIdentity(): Promise<Identity> {
+  const pair = await crypto.subtle.generateKey(ECDH, false, ['deriveBits']);
+  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  const publicKey = compressPoint(raw);
+  return { id: base64urlEncode(publicKey), publicKey, privateKey: pair.privateKey };
+}
+
+/** A small Map with insertion-order eviction; `get` refreshes recency. */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly bound: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.bound) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+const publicKeys = new BoundedCache<Promise<CryptoKey>>(256);
+
+/** Decodes and validates a peer id into its public key. Throws ERR_INVALID_ID. */
+export function publicKeyFromId(id: string): Promise<CryptoKey> {
+  if (typeof id !== 'string' || id.length !== 44) {
+    return Promise.reject(new PeerixError('ERR_INVALID_ID', 'a peer id is 44 base64url characters'));
+  }
+  const cached = publicKeys.get(id);
+  if (cached) return cached;
+  const pending = (async () => {
+    let compressed: Uint8Array;
+    try {
+      compressed = base64urlDecode(id);
+    } catch (error) {
+      throw new PeerixError('ERR_INVALID_ID', 'a peer id must be base64url', { cause: error });
+    }
+    const raw = decompressPoint(compressed);
+    try {
+      return await crypto.subtle.importKey('raw', toBuffer(raw), ECDH, true, []);
+    } catch (error) {
+      throw new PeerixError('ERR_INVALID_ID', 'peer id was refused as a P-256 key', { cause: error });
+    }
+  })();
+  publicKeys.set(id, pending);
+  // Failures are not cached: they are cheap to recompute and must not evict good keys forever.
+  pending.catch(() => publicKeys.delete(id));
+  return pending;
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+async function hkdfAesKey(ikm: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>, info: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt, info },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+/**
+ * The room key for broadcasts: HKDF-SHA-256 with ikm = UTF-8(secret),
+ * salt = SHA-256('peerix/room/' ‖ room), info = 'peerix room key v1'.
+ */
+export async function deriveRoomKey(room: string, secret = ''): Promise<CryptoKey> {
+  try {
+    const salt = await sha256(utf8('peerix/room/' + room));
+    return await hkdfAesKey(utf8(secret), salt, utf8('peerix room key v1'));
+  } catch (error) {
+    throw new PeerixError('ERR_INVALID_ARGUMENT', 'cannot derive the room key', { cause: error });
+  }
+}
+
+/**
+ * Pair keys for messages addressed to one peer: ECDH(own private, remote
+ * public) → HKDF-SHA-256 with salt = SHA-256('peerix/pair/' ‖ room) and
+ * info = 'peerix pair key v1' ‖ 0x00 ‖ lower id ‖ 0x00 ‖ higher id, so both
+ * sides derive the same AES-GCM-256 key. Cached, at most `bound` entries.
+ */
+export class PairKeys {
+  private readonly cache: BoundedCache<Promise<CryptoKey>>;
+  private salt?: Promise<Uint8Array<ArrayBuffer>>;
+
+  constructor(
+    readonly identity: Identity,
+    readonly roomName: string,
+    bound = 256,
+  ) {
+    this.cache = new BoundedCache(Math.max(1, bound));
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  get(remoteId: string): Promise<CryptoKey> {
+    const cached = this.cache.get(remoteId);
+    if (cached) return cached;
+    const pending = this.derive(remoteId);
+    this.cache.set(remoteId, pending);
+    pending.catch(() => this.cache.delete(remoteId));
+    return pending;
+  }
+
+  private async derive(remoteId: string): Promise<CryptoKey> {
+    const remote = await publicKeyFromId(remoteId);
+    try {
+      this.salt ??= sha256(utf8('peerix/pair/' + this.roomName));
+      const shared = new Uint8Array(
+        await crypto.subtle.deriveBits({ name: 'ECDH', public: remote }, this.identity.privateKey, 256),
+      );
+      const [low, high] = [this.identity.id, remoteId].sort();
+      return await hkdfAesKey(shared, await this.salt, utf8(`peerix pair key v1\0${low}\0${high}`));
+    } catch (error) {
+      throw new PeerixError('ERR_INVALID_ID', 'cannot derive a key with this peer', { cause: error, peerId: remoteId });
+    }
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The sealed envelope a broker carries (docs/PROTOCOL.md, "Wire format" and
+ * "Cryptography"):
+ *
+ *   byte 0      version (1) << 4 | flags (bit0 encrypted, bit1 compressed, bit2 addressed)
+ *   byte 1      message kind
+ *   bytes 2–34  sender's compressed public key (its peer id)
+ *   bytes 35–46 random 96-bit IV (also the replay nonce when not encrypted)
+ *   bytes 47–   body: [varint timestamp ‖ message] → deflate-raw if smaller → AES-GCM
+ *
+ * AAD = header ‖ UTF-8(recipient id, or the room namespace for broadcasts),
+ * so a broadcast cannot be replayed as a direct message, moved to another
+ * room's namespace, re-addressed, or re-attributed to another sender.
+ */
+import { PeerixError } from '../errors.js';
+import { decodeMessage, encodeMessage, isKindNumber, kindNumber, MAX_BODY_BYTES, Reader, Writer } from './codec.js';
+import { decompress, maybeCompress } from './compression.js';
+import { publicKeyFromId, toBuffer, utf8 } from './crypto.js';
+import type { Identity, PairKeys } from './crypto.js';
+import { base64urlEncode } from './encoding.js';
+import type { SignalMessage } from './messages.js';
+
+export const ENVELOPE_VERSION = 1;
+export const FLAG_ENCRYPTED = 1;
+export const FLAG_COMPRESSED = 2;
+export const FLAG_ADDRESSED = 4;
+export const HEADER_BYTES = 47;
+export const TAG_BYTES = 16;
+/** Largest envelope accepted or produced. */
+export const MAX_ENVELOPE_BYTES = 65536;
+
+/** Below this, deflate never wins on our messages: skip the attempt. */
+const COMPRESS_MIN_BYTES = 48;
+
+export interface EnvelopeOptions {
+  identity: Identity;
+  room: string;
+  roomNamespace: string;
+  roomKey: CryptoKey;
+  pairKeys: PairKeys;
+  encryption: boolean;
+  compression: boolean;
+  /** Accepted clock difference, both ways. Default 60 000 ms. */
+  freshnessMs?: number;
+  /** Most (sender, IV) pairs remembered for replay detection. Default 4096. */
+  replayBound?: number;
+  /** Clock, ms since the epoch (tests and clock-skew handling). Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface OpenedEnvelope {
+  sender: string;
+  message: SignalMessage;
+  /** True when the message was addressed to this peer alone. */
+  addressed: boolean;
+}
+
+function fail(code: 'ERR_DECODE' | 'ERR_UNEXPECTED' | 'ERR_AUTH' | 'ERR_STALE' | 'ERR_REPLAY' | 'ERR_TOO_LARGE', message: string, peerId?: string): PeerixError {
+  return new PeerixError(code, message, peerId === undefined ? {} : { peerId });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export class Envelopes {
+  private readonly options: EnvelopeOptions;
+  private readonly freshnessMs: number;
+  private readonly replayBound: number;
+  private readonly now: () => number;
+  /** replay key → time after which the message would be stale anyway. */
+  private readonly seen = new Map<string, number>();
+
+  constructor(options: EnvelopeOptions) {
+    this.options = options;
+    this.freshnessMs = options.freshnessMs ?? 60_000;
+    this.replayBound = Math.max(1, options.replayBound ?? 4096);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Number of remembered (sender, IV) pairs. */
+  get replayEntries(): number {
+    return this.seen.size;
+  }
+
+  /** Seals `msg` for the room (no recipient) or for one peer. */
+  async seal(msg: SignalMessage, recipient?: string): Promise<Uint8Array> {
+    const { identity, encryption, compression } = this.options;
+    const addressed = recipient !== undefined;
+    if (addressed) await publicKeyFromId(recipient); // fail early on a bad id, with or without encryption
+    const w = new Writer();
+    w.varint(Math.max(0, Math.floor(this.now())));
+    w.raw(encodeMessage(msg));
+    let body = w.finish();
+    let compressed = false;
+    if (compression && body.length >= COMPRESS_MIN_BYTES) {
+      try {
+        ({ bytes: body, compressed } = await maybeCompress(body));
+      } catch {
+        // Compression is an optimisation: send uncompressed.
+      }
+    }
+    const header = new Uint8Array(HEADER_BYTES);
+    header[0] = (ENVELOPE_VERSION << 4) | (encryption ? FLAG_ENCRYPTED : 0) | (compressed ? FLAG_COMPRESSED : 0) | (addressed ? FLAG_ADDRESSED : 0);
+    header[1] = kindNumber(msg);
+    header.set(identity.publicKey, 2);
+    crypto.getRandomValues(header.subarray(35, 47));
+    if (encryption) {
+      const key = addressed ? await this.options.pairKeys.get(recipient) : this.options.roomKey;
+      try {
+        body = new Uint8Array(
+          await crypto.subtle.encrypt(
+            { name: 'AES-GCM', iv: header.slice(35, 47), additionalData: this.aad(header, recipient) },
+            key,
+            toBuffer(body),
+          ),
+        );
+      } catch (error) {
+        throw new PeerixError('ERR_AUTH', 'encryption failed', { cause: error });
+      }
+    }
+    const sealed = concat(header, body);
+    if (sealed.length > MAX_ENVELOPE_BYTES) throw fail('ERR_TOO_LARGE', `sealed message of ${sealed.length} bytes is larger than ${MAX_ENVELOPE_BYTES}`);
+    return sealed;
+  }
+
+  /**
+   * Opens and checks an envelope. Pass `recipient` (own id) when it arrived
+   * on this peer's own namespace; leave it out for the room namespace.
+   * Throws only PeerixError.
+   */
+  async open(bytes: Uint8Array, recipient?: string): Promise<OpenedEnvelope> {
+    try {
+      return await this.openUnchecked(bytes, recipient);
+    } catch (error) {
+      if (error instanceof PeerixError) throw error;
+      throw new PeerixError('ERR_DECODE', 'malformed envelope', { cause: error });
+    }
+  }
+
+  private async openUnchecked(bytes: Uint8Array, recipient: string | undefined): Promise<OpenedEnvelope> {
+    if (!(bytes instanceof Uint8Array)) throw fail('ERR_DECODE', 'envelope must be bytes');
+    if (bytes.length > MAX_ENVELOPE_BYTES) throw fail('ERR_TOO_LARGE', `envelope of ${bytes.length} bytes is larger than ${MAX_ENVELOPE_BYTES}`);
+    if (bytes.length < HEADER_BYTES + 1) throw fail('ERR_DECODE', 'envelope too short');
+    const flags = bytes[0]! & 0x0f;
+    if (bytes[0]! >> 4 !== ENVELOPE_VERSION) throw fail('ERR_DECODE', `unsupported envelope version ${bytes[0]! >> 4}`);
+    if (flags & ~(FLAG_ENCRYPTED | FLAG_COMPRESSED | FLAG_ADDRESSED)) throw fail('ERR_DECODE', 'unknown envelope flags');
+    const kind = bytes[1]!;
+    if (!isKindNumber(kind)) throw fail('ERR_DECODE', `unknown message kind ${kind}`);
+    const encrypted = (flags & FLAG_ENCRYPTED) !== 0;
+    const addressed = (flags & FLAG_ADDRESSED) !== 0;
+    if (addressed !== (recipient !== undefined)) {
+      throw fail('ERR_UNEXPECTED', addressed ? 'a message addressed to one peer arrived on the room namespace' : 'a broadcast arrived on a peer namespace');
+    }
+    const header = bytes.subarray(0, HEADER_BYTES);
+    const sender = base64urlEncode(bytes.subarray(2, 35));
+    await publicKeyFromId(sender); // ERR_INVALID_ID
+
+    let body: Uint8Array = bytes.subarray(HEADER_BYTES);
+    if (encrypted) {
+      if (body.length < TAG_BYTES + 1) throw fail('ERR_DECODE', 'encrypted body too short', sender);
+      const key = addressed ? await this.options.pairKeys.get(sender) : this.options.roomKey;
+      try {
+        body = new Uint8Array(
+          await crypto.subtle.decrypt(
+            { name: 'AES-GCM', iv: toBuffer(bytes.slice(35, 47)), additionalData: this.aad(header, recipient) },
+            key,
+            toBuffer(body.slice()),
+          ),
+        );
+      } catch {
+        throw fail(
+          'ERR_AUTH',
+          addressed ? 'cannot authenticate a message from this peer' : 'cannot authenticate a room message (wrong room secret?)',
+          sender,
+        );
+      }
+    } else if (this.options.encryption) {
+      throw fail('ERR_AUTH', 'unencrypted message refused: encryption is on (is the sender configured without encryption?)', sender);
+    }
+    if (flags & FLAG_COMPRESSED) body = await decompress(body, MAX_BODY_BYTES + 10);
+
+    const r = new Reader(body);
+    const timestamp = r.varint();
+    const now = this.now();
+    if (Math.abs(now - timestamp) > this.freshnessMs) {
+      throw fail('ERR_STALE', `message time is ${Math.round((timestamp - now) / 1000)} s off this clock`, sender);
+    }
+    this.remember(`${sender}.${base64urlEncode(bytes.subarray(35, 47))}`, timestamp + this.freshnessMs, now, sender);
+    const message = decodeMessage(kind, body.subarray(r.pos));
+    return { sender, message, addressed };
+  }
+
+  private aad(header: Uint8Array, recipient: string | undefined): Uint8Array<ArrayBuffer> {
+    return concat(header, utf8(recipient ?? this.options.roomNamespace));
+  }
+
+  /** Records a nonce, or throws ERR_REPLAY when it is already known. Bounded, expired entries pruned. */
+  private remember(key: string, expiry: number, now: number, sender: string): void {
+    if (this.seen.has(key)) throw fail('ERR_REPLAY', 'message seen before', sender);
+    // Entries arrive roughly in expiry order: prune from the oldest end.
+    for (const [oldKey, oldExpiry] of this.seen) {
+      if (oldExpiry >= now && this.seen.size < this.replayBound) break;
+      this.seen.delete(oldKey);
+    }
+    this.seen.set(key, expiry);
+  }
+}
