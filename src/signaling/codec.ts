@@ -390,7 +390,7 @@ function writeAddress(w: Writer, bytesField: number, text: string): void {
 
 function readAddressBytes(r: Reader, wire: number, field: number): string {
   expectWire(wire, WireType.Bytes, field);
-  return ipFromBytes(r.bytes(16));
+  return ipFromBytes(r.bytes(256));
 }
 
 // ---------------------------------------------------------------------------
@@ -515,7 +515,7 @@ function readDescription(r: Reader): CompactDescription {
       case 4: pwd = readString(r, wire, field, 256); break;
       case 5:
         expectWire(wire, WireType.Bytes, field);
-        fingerprint = r.bytes(32).slice();
+        fingerprint = r.bytes(256).slice();
         if (fingerprint.length !== 32) throw decodeError('fingerprint must be 32 bytes');
         break;
       case 6: setup = enumValue(SETUPS, readUint(r, wire, field, MAX_UINT32), field) as CompactDescription['setup']; break;
