@@ -4,3 +4,22 @@ export { createDebug, isDebugEnabled, type DebugLogger } from './debug.js';
 export { Driver, type DriverHandler, type DriverMessage, type DriverOptions, type DriverEvents } from './drivers/driver.js';
 export { MemoryDriver } from './drivers/memory.js';
 export { BroadcastChannelDriver } from './drivers/broadcast-channel.js';
+export { Peer } from './peer.js';
+export { RemotePeer } from './remote-peer.js';
+export { Channel } from './channel.js';
+export { Addon } from './addons/addon.js';
+export type {
+  ConnectionState,
+  JoinOptions,
+  Metadata,
+  OpenOptions,
+  PeerEvents,
+  PeerEventName,
+  PeerOptions,
+  PeerState,
+  SendData,
+  SendOptions,
+  SendProgress,
+  SenderParameters,
+  ShareOptions,
+} from './types.js';

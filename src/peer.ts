@@ -1,0 +1,417 @@
+import type { Addon } from './addons/addon.js';
+import { createDebug } from './debug.js';
+import { Driver, type DriverEvents } from './drivers/driver.js';
+import { MemoryDriver } from './drivers/memory.js';
+import { Emitter, type Listener } from './emitter.js';
+import { PeerixError, toPeerixError } from './errors.js';
+import { RemotePeer, toShareEntry, type DisposeReason, type RemoteHost, type ShareEntry } from './remote-peer.js';
+import { createIdentity, type Identity } from './signaling/crypto.js';
+import type { SignalMessage } from './signaling/messages.js';
+import { Signaler } from './signaling/signaler.js';
+import type {
+  JoinOptions,
+  Metadata,
+  OpenOptions,
+  PeerEvents,
+  PeerOptions,
+  PeerState,
+  SendData,
+  SendOptions,
+  ShareOptions,
+} from './types.js';
+
+const debug = createDebug('peerix:peer');
+
+const MAX_METADATA_BYTES = 4096;
+/** Rebuilds through the broker allowed per remote within REBUILD_WINDOW_MS. */
+const MAX_REBUILDS = 3;
+const REBUILD_WINDOW_MS = 60_000;
+/** Ids refused by `verify` that we remember, so they are not asked about again and again. */
+const MAX_REFUSED = 256;
+
+/**
+ * A peer in a room: finds the others through a signaling `Driver` and keeps
+ * one `RTCPeerConnection` to each, over which it shares streams and data
+ * channels. See the README for the whole API.
+ */
+export class Peer extends Emitter<PeerEvents> {
+  /** Connections to the other peers in the room, by peer id. */
+  readonly connections = new Map<string, RemotePeer>();
+  /** The signaling driver. */
+  readonly driver: Driver;
+  /** Resolves once the peer's key pair (and so its `id`) exists. */
+  readonly ready: Promise<void>;
+
+  #options: Required<Omit<PeerOptions, 'driver' | 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret'>> &
+    Pick<PeerOptions, 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret'>;
+  #identity: Identity | null = null;
+  #state: PeerState = 'idle';
+  #room = '';
+  #metadata: Metadata = {};
+  #signaler: Signaler | null = null;
+  #channelOptions = new Map<string, OpenOptions>();
+  #shares = new Map<string, ShareEntry>();
+  #addons = new Set<Addon>();
+  #refused = new Set<string>();
+  #verifying = new Set<string>();
+  #rebuilds = new Map<string, number[]>();
+  #driverListeners: { active: Listener<DriverEvents['active'] & { type: 'active' }>; error: Listener<DriverEvents['error'] & { type: 'error' }> };
+  #host: RemoteHost;
+
+  constructor(options: PeerOptions = {}) {
+    super();
+    if (options.driver !== undefined && !(options.driver instanceof Driver)) {
+      throw new PeerixError('ERR_INVALID_ARGUMENT', 'options.driver must be a Driver instance');
+    }
+    this.driver = options.driver ?? new MemoryDriver();
+    this.#options = {
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy,
+      secret: options.secret,
+      verify: options.verify,
+      iceCandidateDebounce: options.iceCandidateDebounce ?? 50,
+      connectionTimeout: options.connectionTimeout ?? 0,
+      namespaceHashing: options.namespaceHashing ?? true,
+      signalingCompression: options.signalingCompression ?? true,
+      signalingEncryption: options.signalingEncryption ?? true,
+      heartbeatInterval: options.heartbeatInterval ?? 1000,
+      heartbeatTimeout: options.heartbeatTimeout ?? 4000,
+      maxPendingConnections: options.maxPendingConnections ?? 32,
+    };
+    this.ready = createIdentity().then((identity) => {
+      this.#identity = identity;
+    });
+    this.ready.catch(() => {}); // join() reports it
+    this.#driverListeners = {
+      active: ({ active }) => {
+        // After a reconnect, say hello again: peers that joined meanwhile learn of us.
+        if (active && this.#state === 'joined') void this.#announce();
+      },
+      error: ({ error }) => this.#error(error),
+    };
+    this.#host = this.#makeHost();
+  }
+
+  /** This peer's id (the text form of its public key); empty until `ready`. */
+  get id(): string {
+    return this.#identity?.id ?? '';
+  }
+
+  /** The metadata given to `join`. */
+  get metadata(): Metadata {
+    return this.#metadata;
+  }
+
+  /** `idle`, `joining`, `joined` or `leaving`. */
+  get state(): PeerState {
+    return this.#state;
+  }
+
+  /** The room joined, or an empty string. */
+  get room(): string {
+    return this.#room;
+  }
+
+  /** Joins a room: announces this peer and connects to everyone there. */
+  async join({ room, metadata = {} }: JoinOptions): Promise<void> {
+    if (typeof room !== 'string' || !room) throw new PeerixError('ERR_INVALID_ARGUMENT', 'join() needs a non-empty room name');
+    if (this.#state !== 'idle') throw new PeerixError('ERR_INVALID_STATE', `join() while ${this.#state}: leave() first`);
+    const json = JSON.stringify(metadata ?? {});
+    if (new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
+      throw new PeerixError('ERR_INVALID_ARGUMENT', `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON`);
+    }
+    this.#state = 'joining';
+    this.#room = room;
+    this.#metadata = metadata ?? {};
+    try {
+      await this.ready;
+      const signaler = new Signaler({
+        driver: this.driver,
+        identity: this.#identity!,
+        room,
+        secret: this.#options.secret ?? '',
+        hashing: this.#options.namespaceHashing,
+        encryption: this.#options.signalingEncryption,
+        compression: this.#options.signalingCompression,
+        onMessage: (sender, message, addressed) => this.#onSignal(sender, message, addressed),
+        onError: (error) => this.#error(error),
+      });
+      this.#signaler = signaler;
+      this.driver.on('active', this.#driverListeners.active);
+      this.driver.on('error', this.#driverListeners.error);
+      await signaler.start();
+    } catch (error) {
+      this.#teardownSignaling();
+      this.#state = 'idle';
+      this.#room = '';
+      throw toPeerixError(error, 'ERR_DRIVER', 'join failed');
+    }
+    this.#state = 'joined';
+    debug('joined', room, 'as', this.id.slice(0, 8));
+    if (this.driver.active) await this.#announce();
+  }
+
+  /** Leaves the room: says goodbye to every peer and closes every connection. */
+  async leave(): Promise<void> {
+    if (this.#state !== 'joined' && this.#state !== 'joining') return;
+    this.#state = 'leaving';
+    for (const remote of [...this.connections.values()]) {
+      remote.sayGoodbye();
+      remote.dispose('leaving');
+    }
+    const signaler = this.#signaler;
+    if (signaler && this.driver.active) await signaler.broadcast({ kind: 'Bye' });
+    this.#teardownSignaling();
+    if (signaler) await signaler.stop();
+    this.#verifying.clear();
+    this.#rebuilds.clear();
+    this.#state = 'idle';
+    this.#room = '';
+  }
+
+  /** Opens a data channel with every peer, now and later (before or after `join`). */
+  open(options: OpenOptions): void {
+    if (!options || typeof options.label !== 'string' || !options.label) {
+      throw new PeerixError('ERR_INVALID_ARGUMENT', 'open() needs { label }');
+    }
+    this.#channelOptions.set(options.label, { ...options });
+    for (const remote of this.connections.values()) if (remote.state !== 'closed') remote.open(options);
+  }
+
+  /** Closes the channel `label` with every peer, and stops opening it with new ones. */
+  close({ label }: { label: string }): void {
+    this.#channelOptions.delete(label);
+    for (const remote of this.connections.values()) remote.close({ label });
+  }
+
+  /**
+   * Sends on channel `label` (or every open channel) to every connected peer.
+   * Resolves when every copy is handed over (chunked messages: acknowledged).
+   */
+  send(data: SendData, options: SendOptions = {}): Promise<void> {
+    const sends: Promise<void>[] = [];
+    for (const remote of this.connections.values()) {
+      if (remote.state === 'closed') continue;
+      if (options.label !== undefined && !remote.channels.has(options.label) && !this.#channelOptions.has(options.label)) continue;
+      sends.push(remote.send(data, options));
+    }
+    const all = Promise.all(sends).then(() => undefined);
+    all.catch(() => {});
+    return all;
+  }
+
+  /** Shares a stream with every peer, now and later. Same label again replaces it. */
+  share(options: MediaStream | ShareOptions): void {
+    const entry = toShareEntry(options);
+    const previous = this.#shares.get(entry.label);
+    this.#shares.set(entry.label, entry);
+    for (const remote of this.connections.values()) if (remote.state !== 'closed') remote.share(entry);
+    if (previous?.managed && previous.stream !== entry.stream) stopTracks(previous.stream, entry.stream);
+  }
+
+  /** Stops sharing a stream (by the stream, its label, or `{ label }`). Managed streams are stopped. */
+  unshare(target: MediaStream | string | { label: string }): void {
+    const entry = this.#findShare(target);
+    if (!entry) return;
+    this.#shares.delete(entry.label);
+    for (const remote of this.connections.values()) remote.unshare(entry.label);
+    if (entry.managed) stopTracks(entry.stream);
+  }
+
+  /** Attaches an add-on: it sees the same events as the app. */
+  attach(addon: Addon): void {
+    if (this.#addons.has(addon)) return;
+    this.#addons.add(addon);
+    addon.attach(this);
+  }
+
+  detach(addon: Addon): void {
+    if (!this.#addons.delete(addon)) return;
+    addon.detach(this);
+  }
+
+  // ───────────────────────── signaling ─────────────────────────
+
+  async #announce(): Promise<void> {
+    await this.#signaler?.broadcast({ kind: 'Announce', metadata: JSON.stringify(this.#metadata) });
+  }
+
+  #onSignal(sender: string, message: SignalMessage, addressed: boolean): void {
+    if (this.#state !== 'joined' || sender === this.id) return;
+    const broadcastKinds = message.kind === 'Announce' || message.kind === 'Bye';
+    if (!broadcastKinds && !addressed) {
+      this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} arrived on the room namespace`, { peerId: sender }));
+      return;
+    }
+    const remote = this.connections.get(sender);
+    switch (message.kind) {
+      case 'Announce':
+        if (addressed) return this.#error(new PeerixError('ERR_UNEXPECTED', 'Announce addressed to one peer', { peerId: sender }));
+        void this.#onAnnounce(sender, message.metadata);
+        return;
+      case 'Offer':
+        if (remote) {
+          if (message.metadata !== undefined && remote.state !== 'connected') remote.metadata = this.#parseMetadata(sender, message.metadata) ?? remote.metadata;
+          remote.receiveBrokerDescription(message.description);
+        } else {
+          void this.#onFirstOffer(sender, message.description, message.metadata);
+        }
+        return;
+      case 'Answer':
+        if (!remote) return this.#error(new PeerixError('ERR_UNEXPECTED', 'an answer from a peer we made no offer to', { peerId: sender }));
+        remote.receiveBrokerDescription(message.description);
+        return;
+      case 'Candidates':
+        remote?.receiveBrokerCandidates(message);
+        return;
+      case 'Bye':
+        remote?.dispose('left');
+        return;
+      default:
+        this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is an in-band message, not a broker one`, { peerId: sender }));
+    }
+  }
+
+  async #onAnnounce(sender: string, metadataJson: string | undefined): Promise<void> {
+    const existing = this.connections.get(sender);
+    if (existing) {
+      if (existing.healthy || existing.state === 'new' || existing.state === 'connecting') return;
+      existing.dispose('replaced');
+    }
+    const metadata = this.#parseMetadata(sender, metadataJson);
+    if (!metadata || !(await this.#admit(sender, metadata))) return;
+    if (this.connections.has(sender) || this.#state !== 'joined') return;
+    this.#createRemote(sender, metadata, true);
+  }
+
+  async #onFirstOffer(sender: string, description: Parameters<RemotePeer['receiveBrokerDescription']>[0], metadataJson: string | undefined): Promise<void> {
+    const metadata = this.#parseMetadata(sender, metadataJson);
+    if (!metadata || !(await this.#admit(sender, metadata))) return;
+    if (this.#state !== 'joined') return;
+    const remote = this.connections.get(sender) ?? this.#createRemote(sender, metadata, false);
+    remote?.receiveBrokerDescription(description);
+  }
+
+  #parseMetadata(sender: string, json: string | undefined): Metadata | null {
+    if (json === undefined || json === '') return {};
+    try {
+      const value: unknown = JSON.parse(json);
+      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Metadata;
+      throw new Error('not an object');
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_DECODE', 'peer metadata is not a JSON object', sender));
+      return null;
+    }
+  }
+
+  /** Pending-setup bound, then `verify`. */
+  async #admit(sender: string, metadata: Metadata): Promise<boolean> {
+    if (this.#refused.has(sender) || this.#verifying.has(sender)) return false;
+    let pending = 0;
+    for (const remote of this.connections.values()) if (remote.state === 'new' || remote.state === 'connecting') pending++;
+    if (pending + this.#verifying.size >= this.#options.maxPendingConnections) {
+      this.#error(new PeerixError('ERR_LIMIT', `more than ${this.#options.maxPendingConnections} connections in setup: ignored ${sender}`, { peerId: sender }));
+      return false;
+    }
+    const verify = this.#options.verify;
+    if (!verify) return true;
+    this.#verifying.add(sender);
+    try {
+      if (await verify({ id: sender, metadata })) return true;
+      this.#refuse(sender, new PeerixError('ERR_VERIFY', `peer ${sender} was refused by verify()`, { peerId: sender }));
+    } catch (error) {
+      this.#refuse(sender, toPeerixError(error, 'ERR_VERIFY', 'verify() threw', sender));
+    } finally {
+      this.#verifying.delete(sender);
+    }
+    return false;
+  }
+
+  #refuse(sender: string, error: PeerixError): void {
+    if (this.#refused.size >= MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value!);
+    this.#refused.add(sender);
+    this.#error(error);
+  }
+
+  #createRemote(id: string, metadata: Metadata, offerer: boolean): RemotePeer {
+    const remote = new RemotePeer(this.#host, id, metadata, offerer);
+    this.connections.set(id, remote);
+    for (const options of this.#channelOptions.values()) remote.open(options);
+    return remote;
+  }
+
+  #makeHost(): RemoteHost {
+    const peer = this;
+    const options = this.#options;
+    return {
+      get localId() {
+        return peer.id;
+      },
+      get localMetadata() {
+        return peer.#metadata;
+      },
+      get rtcConfiguration(): RTCConfiguration {
+        const config: RTCConfiguration = { iceServers: options.iceServers ?? [] };
+        if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
+        return config;
+      },
+      iceCandidateDebounce: options.iceCandidateDebounce,
+      connectionTimeout: options.connectionTimeout,
+      heartbeatInterval: options.heartbeatInterval,
+      heartbeatTimeout: options.heartbeatTimeout,
+      sendBroker: async (remoteId, message) => {
+        await peer.#signaler?.sendTo(remoteId, message);
+      },
+      forward: (type, payload) => peer.emit(type, payload),
+      channelOptions: () => peer.#channelOptions.values(),
+      shares: () => peer.#liveShares(),
+      onDisposed: (remote, reason) => peer.#onDisposed(remote, reason),
+    };
+  }
+
+  *#liveShares(): Iterable<ShareEntry> {
+    for (const entry of this.#shares.values()) {
+      if (entry.stream.getTracks().some((t) => t.readyState === 'live')) yield entry;
+    }
+  }
+
+  #onDisposed(remote: RemotePeer, reason: DisposeReason): void {
+    if (this.connections.get(remote.id) === remote) this.connections.delete(remote.id);
+    if (this.#state !== 'joined' || (reason !== 'failed' && reason !== 'vanished')) return;
+    // The path may have broken while the peer lives: offer a rebuild through the broker, a few times at most.
+    const now = Date.now();
+    const recent = (this.#rebuilds.get(remote.id) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
+    if (recent.length >= MAX_REBUILDS) return;
+    recent.push(now);
+    this.#rebuilds.set(remote.id, recent);
+    if (this.#rebuilds.size > 1024) this.#rebuilds.delete(this.#rebuilds.keys().next().value!);
+    debug('rebuild through the broker for', remote.id.slice(0, 8));
+    void this.#announce();
+  }
+
+  #findShare(target: MediaStream | string | { label: string }): ShareEntry | undefined {
+    if (typeof target === 'string') return this.#shares.get(target);
+    if (typeof MediaStream !== 'undefined' && target instanceof MediaStream) {
+      for (const entry of this.#shares.values()) if (entry.stream === target) return entry;
+      return undefined;
+    }
+    return target && typeof target === 'object' ? this.#shares.get((target as { label: string }).label) : undefined;
+  }
+
+  #teardownSignaling(): void {
+    this.driver.off('active', this.#driverListeners.active);
+    this.driver.off('error', this.#driverListeners.error);
+    this.#signaler = null;
+  }
+
+  #error(error: PeerixError): void {
+    debug('error', error.code, error.message);
+    const remote = error.peerId ? this.connections.get(error.peerId) : undefined;
+    this.emit('error', { error, ...(remote ? { remote } : {}), ...(error.peerId ? { peerId: error.peerId } : {}) });
+  }
+}
+
+function stopTracks(stream: MediaStream, keep?: MediaStream): void {
+  const kept = new Set(keep?.getTracks() ?? []);
+  for (const track of stream.getTracks()) if (!kept.has(track)) track.stop();
+}

@@ -1,0 +1,797 @@
+import { Channel, type ChannelHost } from './channel.js';
+import { createDebug } from './debug.js';
+import { Emitter } from './emitter.js';
+import { PeerixError, toPeerixError } from './errors.js';
+import { decodeFrame, encodeFrame } from './signaling/codec.js';
+import type { CompactDescription, IceCandidateInit, SignalMessage, StreamInfo } from './signaling/messages.js';
+import { compactDescription, expandDescription, formatCandidate, parseCandidate } from './signaling/sdp.js';
+import type {
+  ConnectionState,
+  Metadata,
+  OpenOptions,
+  PeerEvents,
+  SendData,
+  SendOptions,
+  SenderParameters,
+  ShareOptions,
+} from './types.js';
+
+const debug = createDebug('peerix:remote');
+
+/** The in-band signaling channel: pre-negotiated, so it needs no signaling of its own. */
+const SIGNAL_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0, ordered: true };
+const SIGNAL_LABEL = 'peerix';
+/** Remote candidates kept while no remote description is set. */
+const MAX_PENDING_CANDIDATES = 64;
+/** Longest wait for candidates before a description goes to the broker without them. */
+const GATHER_CAP_MS = 1500;
+/** Grace before an ICE restart once the connection reports `disconnected`. */
+const RESTART_DELAY_MS = 1000;
+
+/** A share as the `Peer` keeps it, applied to every remote. */
+export interface ShareEntry extends Required<Pick<ShareOptions, 'stream' | 'label'>> {
+  managed: boolean;
+  audioParameters?: SenderParameters;
+  videoParameters?: SenderParameters;
+}
+
+/** What a `RemotePeer` needs from its `Peer`. */
+export interface RemoteHost {
+  readonly localId: string;
+  readonly localMetadata: Metadata;
+  readonly rtcConfiguration: RTCConfiguration;
+  readonly iceCandidateDebounce: number;
+  readonly connectionTimeout: number;
+  readonly heartbeatInterval: number;
+  readonly heartbeatTimeout: number;
+  /** Publishes a message to this remote through the broker. */
+  sendBroker(remoteId: string, message: SignalMessage): Promise<void>;
+  /** Re-emits an event of this remote on the `Peer`. */
+  forward<K extends keyof PeerEvents & string>(type: K, payload: PeerEvents[K]): void;
+  /** Data channels and shares opened at the `Peer` level, for a new connection. */
+  channelOptions(): Iterable<OpenOptions>;
+  shares(): Iterable<ShareEntry>;
+  /** The connection ended; `reason` tells whether a rebuild through the broker makes sense. */
+  onDisposed(remote: RemotePeer, reason: DisposeReason): void;
+}
+
+export type DisposeReason = 'left' | 'leaving' | 'vanished' | 'failed' | 'timeout' | 'replaced' | 'refused';
+
+interface LocalShare {
+  entry: ShareEntry;
+  senders: RTCRtpSender[];
+}
+
+interface RemoteTrack {
+  track: MediaStreamTrack;
+  stream: MediaStream;
+  transceiver: RTCRtpTransceiver;
+}
+
+/**
+ * One remote peer and the single `RTCPeerConnection` to it. Negotiation is
+ * "perfect negotiation": the peer with the greater id is polite. The first
+ * offer/answer goes through the broker; once the pre-negotiated signaling
+ * channel is open, everything else goes in-band.
+ */
+export class RemotePeer extends Emitter<PeerEvents> {
+  readonly id: string;
+  /** The metadata the remote joined with. */
+  metadata: Metadata;
+  /** The underlying `RTCPeerConnection`. */
+  readonly connection: RTCPeerConnection;
+
+  #host: RemoteHost;
+  #polite: boolean;
+  #state: ConnectionState = 'new';
+  #signal: RTCDataChannel;
+  #inbandOpen = false;
+  #mayOfferViaBroker: boolean;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswer = false;
+  #work: Promise<void> = Promise.resolve();
+  #pendingRemoteCandidates: RTCIceCandidateInit[] = [];
+  #outgoingCandidates: RTCIceCandidate[] = [];
+  #candidateTimer: ReturnType<typeof setTimeout> | undefined;
+  #candidatesInDescription = new Set<string>();
+  #descriptionSent = false;
+  #gatherWaiters = new Set<() => void>();
+  #channels = new Map<string, Channel>();
+  #pendingOpens = new Map<string, OpenOptions>();
+  #localShares = new Map<string, LocalShare>();
+  #streamLabels = new Map<string, string>();
+  #remoteStreams = new Map<string, { stream: MediaStream; label: string }>();
+  #remoteTracks = new Map<MediaStreamTrack, RemoteTrack>();
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #timeout: ReturnType<typeof setTimeout> | undefined;
+  #lastSeen = 0;
+  #disposed = false;
+  #channelHost: ChannelHost;
+
+  /** @internal Created by `Peer`; `offerer` starts the first negotiation. */
+  constructor(host: RemoteHost, id: string, metadata: Metadata, offerer: boolean) {
+    super();
+    this.#host = host;
+    this.id = id;
+    this.metadata = metadata;
+    this.#polite = host.localId > id;
+    this.#mayOfferViaBroker = offerer;
+    this.#channelHost = this.#makeChannelHost();
+    const pc = new RTCPeerConnection(host.rtcConfiguration);
+    this.connection = pc;
+    pc.onnegotiationneeded = () => this.#enqueue(() => this.#negotiate());
+    pc.onicecandidate = (event) => this.#onLocalCandidate(event.candidate);
+    pc.onicegatheringstatechange = () => {
+      if (pc.iceGatheringState === 'complete') this.#wakeGatherWaiters();
+    };
+    pc.onconnectionstatechange = () => this.#onConnectionState();
+    pc.ondatachannel = (event) => this.#onRemoteChannel(event.channel);
+    pc.ontrack = (event) => this.#onTrack(event);
+    this.#signal = pc.createDataChannel(SIGNAL_LABEL, SIGNAL_CHANNEL);
+    this.#signal.binaryType = 'arraybuffer';
+    this.#signal.onopen = () => this.#onSignalOpen();
+    this.#signal.onclose = () => this.dispose(this.#state === 'connected' ? 'vanished' : 'failed');
+    this.#signal.onmessage = (event) => this.#onSignalMessage(event.data);
+    if (host.connectionTimeout > 0) {
+      this.#timeout = setTimeout(() => {
+        if (this.#state === 'connected' || this.#disposed) return;
+        this.#error(new PeerixError('ERR_TIMEOUT', `no connection to ${id} within ${host.connectionTimeout} ms`, { peerId: id }));
+        this.dispose('timeout');
+      }, host.connectionTimeout);
+    }
+    queueMicrotask(() => this.#emit('connection:new', { remote: this, state: 'new' }));
+  }
+
+  /** `new`, `connecting`, `connected`, `disconnected`, `failed` or `closed`. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** True when this side yields on offer collisions. */
+  get polite(): boolean {
+    return this.#polite;
+  }
+
+  /** Open data channels to this peer, by label. */
+  get channels(): ReadonlyMap<string, Channel> {
+    return this.#channels;
+  }
+
+  /** Streams this peer shares with us, by stream id. */
+  get streams(): MediaStream[] {
+    return [...this.#remoteStreams.values()].map((s) => s.stream);
+  }
+
+  /** The label the remote gave a stream it shares. */
+  labelOf(stream: MediaStream): string | undefined {
+    return this.#remoteStreams.get(stream.id)?.label;
+  }
+
+  /** Healthy: connected and heard from recently. */
+  get healthy(): boolean {
+    return this.#state === 'connected' && Date.now() - this.#lastSeen < this.#host.heartbeatTimeout;
+  }
+
+  // ───────────────────────── public operations ─────────────────────────
+
+  /** Sends on one channel (`label`) or on every open channel to this peer. */
+  send(data: SendData, options: SendOptions = {}): Promise<void> {
+    if (options.label !== undefined) {
+      const channel = this.#channels.get(options.label) ?? this.#openFromHost(options.label);
+      if (!channel) {
+        const error = new PeerixError('ERR_CHANNEL', `no channel "${options.label}" to ${this.id}: open() it first`, { peerId: this.id });
+        const rejected = Promise.reject(error);
+        rejected.catch(() => {});
+        return rejected;
+      }
+      return channel.send(data, options);
+    }
+    return Promise.all([...this.#channels.values()].map((c) => c.send(data, options))).then(() => undefined);
+  }
+
+  /** Opens a data channel with this peer (before or after it connected). */
+  open(options: OpenOptions): Channel {
+    const { label, ...init } = options;
+    if (!label || label === SIGNAL_LABEL) throw new PeerixError('ERR_INVALID_ARGUMENT', `invalid channel label "${label}"`);
+    const existing = this.#channels.get(label);
+    if (existing) return existing;
+    const channel = new Channel(label, init, this.#channelHost);
+    this.#channels.set(label, channel);
+    if (this.#inbandOpen) this.#createOrRequest(label, init);
+    else this.#pendingOpens.set(label, options);
+    return channel;
+  }
+
+  /** Closes the channel `label` on both sides. */
+  close({ label }: { label: string }): void {
+    this.#pendingOpens.delete(label);
+    this.#channels.get(label)?.close();
+  }
+
+  /** Shares a stream with this peer only. */
+  share(options: MediaStream | ShareOptions): void {
+    const entry = toShareEntry(options);
+    if (this.#disposed) return;
+    const current = this.#localShares.get(entry.label);
+    if (current) return this.#replace(current, entry);
+    const share: LocalShare = { entry, senders: [] };
+    this.#localShares.set(entry.label, share);
+    if (this.#inbandOpen) this.#addSenders(share);
+  }
+
+  /** Stops sharing a stream (by stream, label or `{ label }`) with this peer. */
+  unshare(target: MediaStream | string | { label: string }): void {
+    const share = this.#findShare(target);
+    if (!share) return;
+    this.#localShares.delete(share.entry.label);
+    this.#removeSenders(share, share.senders);
+  }
+
+  // ───────────────────────── broker input (from Peer) ─────────────────────────
+
+  /** @internal An offer or answer that came through the broker. */
+  receiveBrokerDescription(description: CompactDescription): void {
+    this.#enqueue(() => this.#onDescription(expandDescription(description)));
+  }
+
+  /** @internal Candidates that came through the broker. */
+  receiveBrokerCandidates(candidates: SignalMessage & { kind: 'Candidates' }): void {
+    this.#enqueue(async () => {
+      for (const c of candidates.candidates) {
+        await this.#addRemoteCandidate({ candidate: formatCandidate(c), sdpMid: '0', sdpMLineIndex: 0 });
+      }
+    });
+  }
+
+  /** @internal Restart ICE from this side (the broker carries the offer while the path is down). */
+  restartIce(): void {
+    if (this.#disposed) return;
+    this.#mayOfferViaBroker = true;
+    this.connection.restartIce();
+  }
+
+  /** @internal Says goodbye in-band (used by `Peer.leave`). */
+  sayGoodbye(): void {
+    this.#sendInband({ kind: 'Leave' });
+  }
+
+  /** @internal Ends the connection: closes channels, removes remote streams, emits `connection:closed`. */
+  dispose(reason: DisposeReason): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    debug('dispose', this.id.slice(0, 8), reason);
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#restartTimer);
+    clearTimeout(this.#timeout);
+    clearTimeout(this.#candidateTimer);
+    this.#wakeGatherWaiters();
+    for (const channel of [...this.#channels.values()]) channel.close();
+    for (const remote of [...this.#remoteTracks.keys()]) this.#removeRemoteTrack(remote);
+    this.#signal.onopen = this.#signal.onclose = this.#signal.onmessage = null;
+    const pc = this.connection;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.onicegatheringstatechange = null;
+    pc.onconnectionstatechange = pc.ondatachannel = pc.ontrack = null;
+    pc.close();
+    this.#setState('closed');
+    this.#host.onDisposed(this, reason);
+  }
+
+  // ───────────────────────── negotiation ─────────────────────────
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#work = this.#work.then(task).catch((error: unknown) => {
+      if (!this.#disposed) this.#error(toPeerixError(error, 'ERR_CONNECTION', 'negotiation failed', this.id));
+    });
+  }
+
+  async #negotiate(): Promise<void> {
+    if (this.#disposed || (!this.#inbandReady() && !this.#mayOfferViaBroker)) return;
+    const pc = this.connection;
+    if (pc.signalingState !== 'stable') return; // the pending round will re-fire negotiationneeded
+    try {
+      this.#makingOffer = true;
+      await pc.setLocalDescription();
+      if (this.#state === 'new') this.#setState('connecting');
+      await this.#sendDescription();
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  async #onDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    if (this.#disposed) return;
+    const pc = this.connection;
+    const isOffer = description.type === 'offer';
+    const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
+    const collision = isOffer && !readyForOffer;
+    this.#ignoreOffer = !this.#polite && collision;
+    if (this.#ignoreOffer) {
+      debug('ignored colliding offer from', this.id.slice(0, 8));
+      return;
+    }
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') {
+      throw new PeerixError('ERR_UNEXPECTED', `answer from ${this.id} while ${pc.signalingState}`, { peerId: this.id });
+    }
+    this.#settingRemoteAnswer = description.type === 'answer';
+    try {
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.#settingRemoteAnswer = false;
+    }
+    if (this.#state === 'new') this.#setState('connecting');
+    await this.#flushRemoteCandidates();
+    this.#reconcileRemoteTracks();
+    if (isOffer) {
+      await pc.setLocalDescription();
+      await this.#sendDescription();
+    }
+  }
+
+  /** Sends the current local description: in-band when possible, else through the broker with its candidates. */
+  async #sendDescription(): Promise<void> {
+    const pc = this.connection;
+    const local = pc.localDescription;
+    if (!local || this.#disposed) return;
+    if (this.#inbandReady()) {
+      this.#sendInband({ kind: 'Description', type: local.type as 'offer' | 'answer', sdp: local.sdp });
+      return;
+    }
+    await this.#gathered();
+    const settled = pc.localDescription;
+    // A collision may have rolled our offer back while we waited.
+    if (this.#disposed || !settled || settled.type !== local.type || pc.signalingState === 'stable' && local.type === 'offer') return;
+    const compact = compactDescription({ type: settled.type as 'offer' | 'answer', sdp: settled.sdp });
+    for (const c of compact.candidates) this.#candidatesInDescription.add(formatCandidate(c));
+    this.#descriptionSent = true;
+    const message: SignalMessage = compact.type === 'offer'
+      ? { kind: 'Offer', description: compact, metadata: JSON.stringify(this.#host.localMetadata) }
+      : { kind: 'Answer', description: compact };
+    await this.#host.sendBroker(this.id, message);
+    this.#scheduleCandidateFlush();
+  }
+
+  /** Waits until gathering completes, or candidates stop coming for the debounce time. */
+  #gathered(): Promise<void> {
+    const pc = this.connection;
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const cap = setTimeout(done, GATHER_CAP_MS);
+      let quiet: ReturnType<typeof setTimeout> | undefined;
+      const onCandidate = (): void => {
+        clearTimeout(quiet);
+        quiet = setTimeout(done, Math.max(10, this.#host.iceCandidateDebounce));
+      };
+      const self = this;
+      function done(): void {
+        clearTimeout(cap);
+        clearTimeout(quiet);
+        pc.removeEventListener('icecandidate', onCandidate);
+        self.#gatherWaiters.delete(done);
+        resolve();
+      }
+      pc.addEventListener('icecandidate', onCandidate);
+      this.#gatherWaiters.add(done);
+      if (this.#outgoingCandidates.length) onCandidate();
+    });
+  }
+
+  #wakeGatherWaiters(): void {
+    for (const wake of [...this.#gatherWaiters]) wake();
+  }
+
+  #onLocalCandidate(candidate: RTCIceCandidate | null): void {
+    if (!candidate || !candidate.candidate) return;
+    this.#outgoingCandidates.push(candidate);
+    if (this.#descriptionSent || this.#inbandOpen) this.#scheduleCandidateFlush();
+  }
+
+  #scheduleCandidateFlush(): void {
+    if (this.#candidateTimer !== undefined) return;
+    this.#candidateTimer = setTimeout(() => {
+      this.#candidateTimer = undefined;
+      this.#flushCandidates();
+    }, this.#host.iceCandidateDebounce);
+  }
+
+  #flushCandidates(): void {
+    const batch = this.#outgoingCandidates
+      .splice(0)
+      .filter((c) => !this.#candidatesInDescription.has(c.candidate.replace(/^a=/, '')));
+    if (!batch.length || this.#disposed) return;
+    if (this.#inbandReady()) {
+      const candidates: IceCandidateInit[] = batch.map((c) => ({
+        candidate: c.candidate,
+        ...(c.sdpMid != null ? { sdpMid: c.sdpMid } : {}),
+        ...(c.sdpMLineIndex != null ? { sdpMLineIndex: c.sdpMLineIndex } : {}),
+      }));
+      this.#sendInband({ kind: 'Ice', candidates });
+      return;
+    }
+    const compact = batch.map((c) => parseCandidate(c.candidate)).filter((c) => c !== null);
+    if (compact.length) void this.#host.sendBroker(this.id, { kind: 'Candidates', candidates: compact });
+  }
+
+  async #addRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    const pc = this.connection;
+    if (!pc.remoteDescription) {
+      if (this.#pendingRemoteCandidates.length < MAX_PENDING_CANDIDATES) this.#pendingRemoteCandidates.push(candidate);
+      return;
+    }
+    try {
+      await pc.addIceCandidate(candidate);
+    } catch (error) {
+      if (!this.#ignoreOffer) this.#error(toPeerixError(error, 'ERR_CONNECTION', 'a remote ICE candidate was refused', this.id));
+    }
+  }
+
+  async #flushRemoteCandidates(): Promise<void> {
+    for (const candidate of this.#pendingRemoteCandidates.splice(0)) await this.#addRemoteCandidate(candidate);
+  }
+
+  // ───────────────────────── connection state ─────────────────────────
+
+  #inbandReady(): boolean {
+    const state = this.connection.connectionState;
+    return this.#inbandOpen && this.#signal.readyState === 'open' && state !== 'disconnected' && state !== 'failed';
+  }
+
+  #onConnectionState(): void {
+    const state = this.connection.connectionState;
+    debug('connection', this.id.slice(0, 8), state);
+    clearTimeout(this.#restartTimer);
+    if (state === 'connected') {
+      if (this.#inbandOpen) this.#setState('connected');
+    } else if (state === 'connecting') {
+      if (this.#state === 'new') this.#setState('connecting');
+    } else if (state === 'disconnected') {
+      if (this.#state === 'connected') this.#setState('disconnected');
+      // One side restarts, so the two restarts do not collide.
+      this.#restartTimer = setTimeout(() => {
+        if (this.connection.connectionState === 'disconnected' && !this.#polite) this.restartIce();
+      }, RESTART_DELAY_MS);
+    } else if (state === 'failed') {
+      this.#setState('failed');
+      this.#error(new PeerixError('ERR_CONNECTION', `the connection to ${this.id} failed`, { peerId: this.id }));
+      this.dispose('failed');
+    } else if (state === 'closed') {
+      this.dispose('vanished');
+    }
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state || (this.#state === 'closed')) return;
+    this.#state = state;
+    if (state === 'connected') clearTimeout(this.#timeout);
+    this.#emit(`connection:${state}`, { remote: this, state });
+  }
+
+  #onSignalOpen(): void {
+    if (this.#disposed) return;
+    this.#inbandOpen = true;
+    this.#lastSeen = Date.now();
+    this.#mayOfferViaBroker = false;
+    this.#setState('connected');
+    this.#flushCandidates();
+    this.#heartbeat = setInterval(() => this.#tick(), this.#host.heartbeatInterval);
+    for (const options of this.#host.channelOptions()) this.open(options);
+    for (const [label, options] of this.#pendingOpens) {
+      this.#pendingOpens.delete(label);
+      const { label: _label, ...init } = options;
+      this.#createOrRequest(label, init);
+    }
+    for (const entry of this.#host.shares()) if (!this.#localShares.has(entry.label)) this.share(entry);
+    for (const share of this.#localShares.values()) if (!share.senders.length) this.#addSenders(share);
+  }
+
+  #tick(): void {
+    if (Date.now() - this.#lastSeen > this.#host.heartbeatTimeout) {
+      debug('heartbeat lost', this.id.slice(0, 8));
+      this.dispose('vanished');
+      return;
+    }
+    if (this.#inbandReady()) this.#sendInband({ kind: 'Ping', time: Date.now() });
+    this.#dropEndedTracks();
+  }
+
+  // ───────────────────────── in-band messages ─────────────────────────
+
+  #sendInband(message: SignalMessage): void {
+    if (this.#signal.readyState !== 'open') return;
+    try {
+      this.#signal.send(encodeFrame(message) as Uint8Array<ArrayBuffer>);
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_CONNECTION', `in-band ${message.kind} could not be sent`, this.id));
+    }
+  }
+
+  #onSignalMessage(data: unknown): void {
+    this.#lastSeen = Date.now();
+    let message: SignalMessage;
+    try {
+      if (!(data instanceof ArrayBuffer)) throw new PeerixError('ERR_DECODE', 'in-band signaling frame is not binary');
+      message = decodeFrame(new Uint8Array(data));
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_DECODE', 'dropped an in-band signaling frame', this.id));
+      return;
+    }
+    switch (message.kind) {
+      case 'Description':
+        this.#enqueue(() => this.#onDescription({ type: message.type, sdp: message.sdp }));
+        break;
+      case 'Ice':
+        this.#enqueue(async () => {
+          for (const c of message.candidates) await this.#addRemoteCandidate(c);
+        });
+        break;
+      case 'ChannelOpen':
+        if (!this.#polite && !this.#channels.get(message.label)?.raw) this.#openRequested(message.label, message.options ?? {});
+        break;
+      case 'ChannelClose':
+        this.#channels.get(message.label)?.close();
+        break;
+      case 'Streams':
+        for (const info of message.streams) this.#streamLabels.set(info.id, info.label);
+        break;
+      case 'Unshare':
+        this.#onUnshare(message.streamId, message.tracks);
+        break;
+      case 'Ping':
+        this.#sendInband({ kind: 'Pong', time: message.time });
+        break;
+      case 'Pong':
+        break;
+      case 'Leave':
+        this.dispose('left');
+        break;
+      default:
+        this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is not an in-band message`, { peerId: this.id }));
+    }
+  }
+
+  // ───────────────────────── data channels ─────────────────────────
+
+  #openFromHost(label: string): Channel | undefined {
+    for (const options of this.#host.channelOptions()) if (options.label === label) return this.open(options);
+    return undefined;
+  }
+
+  /** The impolite side creates channels; the polite side asks it to. */
+  #createOrRequest(label: string, init: RTCDataChannelInit): void {
+    const channel = this.#channels.get(label);
+    if (!channel || channel.raw) return;
+    if (!this.#polite) {
+      this.#attach(channel, this.connection.createDataChannel(label, init));
+    } else {
+      const options = pickChannelOptions(init);
+      this.#sendInband({ kind: 'ChannelOpen', label, ...(options ? { options } : {}) });
+    }
+  }
+
+  #openRequested(label: string, options: RTCDataChannelInit): void {
+    const channel = this.#channels.get(label) ?? new Channel(label, options, this.#channelHost);
+    this.#channels.set(label, channel);
+    if (!channel.raw) this.#attach(channel, this.connection.createDataChannel(label, { ...channel.options, ...options }));
+  }
+
+  #onRemoteChannel(dc: RTCDataChannel): void {
+    let channel = this.#channels.get(dc.label);
+    if (!channel) {
+      channel = new Channel(dc.label, { ordered: dc.ordered, protocol: dc.protocol }, this.#channelHost);
+      this.#channels.set(dc.label, channel);
+    }
+    this.#pendingOpens.delete(dc.label);
+    this.#attach(channel, dc);
+  }
+
+  #attach(channel: Channel, dc: RTCDataChannel): void {
+    channel.attach(dc);
+    if (channel.raw === dc) this.#emit('channel:new', { remote: this, label: channel.label, channel });
+  }
+
+  #makeChannelHost(): ChannelHost {
+    return {
+      maxMessageSize: () => this.connection.sctp?.maxMessageSize || 65536,
+      onOpen: (channel) => this.#emit('channel:open', { remote: this, label: channel.label, channel }),
+      onClose: (channel) => {
+        if (this.#channels.get(channel.label) === channel) this.#channels.delete(channel.label);
+        this.#emit('channel:close', { remote: this, label: channel.label, channel });
+      },
+      onMessage: (channel, data) => this.#emit('channel:message', { remote: this, label: channel.label, channel, data }),
+      onProgress: (channel, received, total) =>
+        this.#emit('channel:progress', { remote: this, label: channel.label, channel, received, total }),
+      onError: (channel, error) => {
+        const withPeer = new PeerixError(error.code, error.message, { peerId: this.id, cause: error.cause });
+        this.#emit('channel:error', { remote: this, label: channel.label, channel, error: withPeer });
+      },
+    };
+  }
+
+  // ───────────────────────── media ─────────────────────────
+
+  #findShare(target: MediaStream | string | { label: string }): LocalShare | undefined {
+    if (typeof target === 'string') return this.#localShares.get(target);
+    if (typeof MediaStream !== 'undefined' && target instanceof MediaStream) {
+      for (const share of this.#localShares.values()) if (share.entry.stream === target) return share;
+      return undefined;
+    }
+    return this.#localShares.get((target as { label: string }).label);
+  }
+
+  #announceStreams(streams: StreamInfo[]): void {
+    this.#sendInband({ kind: 'Streams', streams });
+  }
+
+  #addSenders(share: LocalShare): void {
+    const { stream, label } = share.entry;
+    const tracks = stream.getTracks().filter((t) => t.readyState === 'live');
+    if (!tracks.length) return;
+    this.#announceStreams([{ id: stream.id, label, tracks: tracks.map((t) => t.id) }]);
+    for (const track of tracks) {
+      try {
+        const sender = this.connection.addTrack(track, stream);
+        share.senders.push(sender);
+        void this.#applyParameters(sender, share.entry);
+      } catch (error) {
+        this.#error(toPeerixError(error, 'ERR_MEDIA', `could not share ${track.kind} track "${label}"`, this.id));
+      }
+    }
+  }
+
+  /** Same label, new stream: swap tracks in place where kinds match (no renegotiation). */
+  #replace(share: LocalShare, entry: ShareEntry): void {
+    share.entry = entry;
+    if (!this.#inbandOpen) return;
+    const unused = [...share.senders];
+    const added: MediaStreamTrack[] = [];
+    const tracks = entry.stream.getTracks().filter((t) => t.readyState === 'live');
+    this.#announceStreams([{ id: entry.stream.id, label: entry.label, tracks: tracks.map((t) => t.id) }]);
+    for (const track of tracks) {
+      const index = unused.findIndex((s) => (s.track?.kind ?? kindOfSender(s)) === track.kind);
+      if (index >= 0) {
+        const [sender] = unused.splice(index, 1);
+        sender!.replaceTrack(track).catch((error: unknown) => this.#error(toPeerixError(error, 'ERR_MEDIA', 'replaceTrack failed', this.id)));
+        void this.#applyParameters(sender!, entry);
+      } else {
+        added.push(track);
+      }
+    }
+    for (const track of added) {
+      const sender = this.connection.addTrack(track, entry.stream);
+      share.senders.push(sender);
+      void this.#applyParameters(sender, entry);
+    }
+    if (unused.length) this.#removeSenders(share, unused);
+  }
+
+  #removeSenders(share: LocalShare, senders: RTCRtpSender[]): void {
+    const mids = senders
+      .map((s) => this.connection.getTransceivers().find((t) => t.sender === s)?.mid)
+      .filter((mid): mid is string => typeof mid === 'string');
+    this.#sendInband({ kind: 'Unshare', streamId: share.entry.stream.id, tracks: mids });
+    for (const sender of senders) {
+      try {
+        if (this.connection.signalingState !== 'closed') this.connection.removeTrack(sender);
+      } catch (error) {
+        this.#error(toPeerixError(error, 'ERR_MEDIA', 'could not stop sharing a track', this.id));
+      }
+    }
+    share.senders = share.senders.filter((s) => !senders.includes(s));
+  }
+
+  async #applyParameters(sender: RTCRtpSender, entry: ShareEntry): Promise<void> {
+    const wanted = sender.track?.kind === 'audio' ? entry.audioParameters : entry.videoParameters;
+    if (!wanted) return;
+    try {
+      const parameters = sender.getParameters();
+      if (!parameters.encodings?.length) parameters.encodings = [{}];
+      for (const encoding of parameters.encodings) Object.assign(encoding, wanted);
+      await sender.setParameters(parameters);
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_MEDIA', 'setParameters failed', this.id));
+    }
+  }
+
+  /** A local track that ended (device gone, screen share stopped, `track.stop()`) stops being sent. */
+  #dropEndedTracks(): void {
+    for (const share of [...this.#localShares.values()]) {
+      const ended = share.senders.filter((s) => s.track?.readyState === 'ended');
+      if (ended.length) this.#removeSenders(share, ended);
+      if (!share.senders.length && share.entry.stream.getTracks().every((t) => t.readyState === 'ended')) {
+        this.#localShares.delete(share.entry.label);
+      }
+    }
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    const { track, transceiver } = event;
+    const stream = event.streams[0] ?? new MediaStream([track]);
+    let known = this.#remoteStreams.get(stream.id);
+    if (!known) {
+      known = { stream, label: this.#streamLabels.get(stream.id) ?? stream.id };
+      this.#remoteStreams.set(stream.id, known);
+      if (!stream.getTracks().includes(track)) stream.addTrack(track);
+      this.#emit('stream:add', { remote: this, stream, label: known.label });
+    } else if (!stream.getTracks().includes(track)) {
+      stream.addTrack(track);
+    }
+    if (this.#remoteTracks.has(track)) return;
+    this.#remoteTracks.set(track, { track, stream, transceiver });
+    this.#emit('track:add', { remote: this, stream, track, label: known.label });
+  }
+
+  #onUnshare(streamId: string, mids: string[]): void {
+    for (const entry of [...this.#remoteTracks.values()]) {
+      if (entry.stream.id !== streamId) continue;
+      if (mids.length && !mids.includes(entry.transceiver.mid ?? '')) continue;
+      this.#removeRemoteTrack(entry.track);
+    }
+  }
+
+  /** After a remote description: tracks whose transceiver no longer receives are gone. */
+  #reconcileRemoteTracks(): void {
+    for (const entry of [...this.#remoteTracks.values()]) {
+      const direction = entry.transceiver.currentDirection;
+      if (direction === 'inactive' || direction === 'sendonly' || direction === 'stopped') this.#removeRemoteTrack(entry.track);
+    }
+  }
+
+  #removeRemoteTrack(track: MediaStreamTrack): void {
+    const entry = this.#remoteTracks.get(track);
+    if (!entry) return;
+    this.#remoteTracks.delete(track);
+    const { stream } = entry;
+    const known = this.#remoteStreams.get(stream.id);
+    const label = known?.label ?? stream.id;
+    if (stream.getTracks().includes(track)) stream.removeTrack(track);
+    this.#emit('track:remove', { remote: this, stream, track, label });
+    const stillUsed = [...this.#remoteTracks.values()].some((t) => t.stream === stream);
+    if (!stillUsed && known) {
+      this.#remoteStreams.delete(stream.id);
+      this.#emit('stream:remove', { remote: this, stream, label });
+    }
+  }
+
+  // ───────────────────────── events ─────────────────────────
+
+  #emit<K extends keyof PeerEvents & string>(type: K, payload: PeerEvents[K]): void {
+    this.emit(type, payload);
+    this.#host.forward(type, payload);
+  }
+
+  #error(error: PeerixError): void {
+    this.#emit('error', { error, remote: this, peerId: this.id });
+  }
+}
+
+function kindOfSender(sender: RTCRtpSender): string | undefined {
+  return sender.track?.kind;
+}
+
+function pickChannelOptions(init: RTCDataChannelInit): { ordered?: boolean; maxPacketLifeTime?: number; maxRetransmits?: number; protocol?: string } | undefined {
+  const options: { ordered?: boolean; maxPacketLifeTime?: number; maxRetransmits?: number; protocol?: string } = {};
+  if (init.ordered !== undefined) options.ordered = init.ordered;
+  if (init.maxPacketLifeTime != null) options.maxPacketLifeTime = init.maxPacketLifeTime;
+  if (init.maxRetransmits != null) options.maxRetransmits = init.maxRetransmits;
+  if (init.protocol) options.protocol = init.protocol;
+  return Object.keys(options).length ? options : undefined;
+}
+
+/** Normalises `share()`'s argument. */
+export function toShareEntry(options: MediaStream | ShareOptions): ShareEntry {
+  if (typeof MediaStream !== 'undefined' && options instanceof MediaStream) {
+    return { stream: options, label: options.id, managed: false };
+  }
+  const o = options as ShareOptions;
+  if (!o || typeof MediaStream === 'undefined' || !(o.stream instanceof MediaStream)) {
+    throw new PeerixError('ERR_INVALID_ARGUMENT', 'share() takes a MediaStream or { stream, label?, managed?, audioParameters?, videoParameters? }');
+  }
+  return {
+    stream: o.stream,
+    label: o.label ?? o.stream.id,
+    managed: o.managed ?? false,
+    ...(o.audioParameters ? { audioParameters: o.audioParameters } : {}),
+    ...(o.videoParameters ? { videoParameters: o.videoParameters } : {}),
+  };
+}

@@ -1,0 +1,122 @@
+import type { Driver, DriverHandler } from '../drivers/driver.js';
+import { fromDriverMessage, toDriverMessage } from '../drivers/driver.js';
+import { PeerixError, toPeerixError } from '../errors.js';
+import { createDebug } from '../debug.js';
+import type { Identity } from './crypto.js';
+import { deriveRoomKey, PairKeys } from './crypto.js';
+import { Envelopes } from './envelope.js';
+import type { SignalMessage } from './messages.js';
+import { peerNamespace, roomNamespace } from './namespace.js';
+
+const debug = createDebug('peerix:signaler');
+
+export interface SignalerOptions {
+  driver: Driver;
+  identity: Identity;
+  room: string;
+  secret: string;
+  hashing: boolean;
+  encryption: boolean;
+  compression: boolean;
+  onMessage: (sender: string, message: SignalMessage, addressed: boolean) => void;
+  onError: (error: PeerixError) => void;
+}
+
+/**
+ * The broker side of a room: subscribes to the room namespace (broadcasts)
+ * and the peer's own namespace (messages addressed to it), seals what goes
+ * out and opens what comes in. Bad input ends as an `onError` call, never a throw.
+ */
+export class Signaler {
+  #options: SignalerOptions;
+  #roomNs: string[] = [];
+  #ownNs: string[] = [];
+  #envelopes: Envelopes | null = null;
+  #onRoom: DriverHandler = (message) => this.#receive(message, false);
+  #onOwn: DriverHandler = (message) => this.#receive(message, true);
+  #stopped = false;
+
+  constructor(options: SignalerOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const { driver, identity, room, secret, hashing, encryption, compression } = this.#options;
+    const ns = await roomNamespace(room, hashing);
+    this.#roomNs = [ns];
+    this.#ownNs = peerNamespace(ns, identity.id);
+    const roomKey = await deriveRoomKey(room, secret);
+    const pairKeys = new PairKeys(identity, room);
+    this.#envelopes = new Envelopes({ identity, room, roomNamespace: ns, roomKey, pairKeys, encryption, compression });
+    try {
+      await driver.subscribe(this.#roomNs, this.#onRoom);
+      await driver.subscribe(this.#ownNs, this.#onOwn);
+    } catch (error) {
+      throw toPeerixError(error, 'ERR_DRIVER', 'the driver could not subscribe');
+    }
+  }
+
+  /** Publishes to everyone in the room. */
+  broadcast(message: SignalMessage): Promise<void> {
+    return this.#publish(this.#roomNs, message);
+  }
+
+  /** Publishes to one peer, sealed with the pair key. */
+  sendTo(peerId: string, message: SignalMessage): Promise<void> {
+    return this.#publish(peerNamespace(this.#roomNs[0]!, peerId), message, peerId);
+  }
+
+  async #publish(namespace: string[], message: SignalMessage, recipient?: string): Promise<void> {
+    const envelopes = this.#envelopes;
+    if (!envelopes || this.#stopped) return;
+    try {
+      const bytes = await envelopes.seal(message, recipient);
+      debug('publish', message.kind, 'to', recipient ?? 'room', bytes.length, 'bytes');
+      await this.#options.driver.publish(namespace, toDriverMessage(bytes));
+    } catch (error) {
+      this.#options.onError(toPeerixError(error, 'ERR_DRIVER', `could not publish ${message.kind}`, recipient));
+    }
+  }
+
+  #receive(raw: unknown, addressed: boolean): void {
+    const envelopes = this.#envelopes;
+    if (!envelopes || this.#stopped) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = fromDriverMessage(raw);
+    } catch (error) {
+      this.#options.onError(toPeerixError(error, 'ERR_DECODE', 'unreadable driver message'));
+      return;
+    }
+    if (isOwn(bytes, this.#options.identity.publicKey)) return; // brokers may echo our own messages
+    envelopes.open(bytes, addressed ? this.#options.identity.id : undefined).then(
+      ({ sender, message }) => {
+        if (this.#stopped) return;
+        debug('receive', message.kind, 'from', sender.slice(0, 8));
+        this.#options.onMessage(sender, message, addressed);
+      },
+      (error: unknown) => {
+        if (!this.#stopped) this.#options.onError(toPeerixError(error, 'ERR_DECODE', 'dropped a signaling message'));
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const { driver } = this.#options;
+    try {
+      await driver.unsubscribe(this.#roomNs, this.#onRoom);
+      await driver.unsubscribe(this.#ownNs, this.#onOwn);
+    } catch (error) {
+      this.#options.onError(toPeerixError(error, 'ERR_DRIVER', 'the driver could not unsubscribe'));
+    }
+  }
+}
+
+/** True when the envelope's sender key (bytes 2..34) is ours. */
+function isOwn(bytes: Uint8Array, publicKey: Uint8Array): boolean {
+  if (bytes.length < 2 + publicKey.length) return false;
+  for (let i = 0; i < publicKey.length; i++) if (bytes[2 + i] !== publicKey[i]) return false;
+  return true;
+}

@@ -1,0 +1,125 @@
+import type { Driver } from './drivers/driver.js';
+import type { PeerixError } from './errors.js';
+import type { Channel } from './channel.js';
+import type { RemotePeer } from './remote-peer.js';
+
+/** Metadata a peer shares when it joins: any JSON-serialisable object (at most 4 KiB as JSON). */
+export type Metadata = Record<string, unknown>;
+
+/** The state of one remote connection, as `connection:*` events report it. */
+export type ConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+/** The state of the local `Peer`. */
+export type PeerState = 'idle' | 'joining' | 'joined' | 'leaving';
+
+export interface PeerOptions {
+  /** Signaling transport; default: a new `MemoryDriver`. */
+  driver?: Driver;
+  /** STUN/TURN servers for every connection. */
+  iceServers?: RTCIceServer[];
+  /** `relay` forces TURN. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Milliseconds to batch ICE candidates before they are signaled (default 50). */
+  iceCandidateDebounce?: number;
+  /** Milliseconds a connection may take to connect before it is given up (0 = no limit, the default). */
+  connectionTimeout?: number;
+  /** Hash room names into namespaces so brokers never see them (default true). */
+  namespaceHashing?: boolean;
+  /** Deflate signaling messages when that makes them smaller (default true). */
+  signalingCompression?: boolean;
+  /** Encrypt and authenticate signaling messages (default true). */
+  signalingEncryption?: boolean;
+  /** A room secret: only peers that know it can read the room's signaling. */
+  secret?: string;
+  /** Admit or refuse a remote peer before connecting to it. */
+  verify?: (remote: { id: string; metadata: Metadata }) => boolean | Promise<boolean>;
+  /** Milliseconds between in-band heartbeats (default 1000). */
+  heartbeatInterval?: number;
+  /** Milliseconds without any in-band message after which a peer counts as gone (default 4000). */
+  heartbeatTimeout?: number;
+  /** Connections allowed in setup at once; announces beyond it are dropped with an error (default 32). */
+  maxPendingConnections?: number;
+}
+
+export interface JoinOptions {
+  room: string;
+  metadata?: Metadata;
+}
+
+/** Sender parameters applied to every encoding of the stream's audio or video tracks. */
+export type SenderParameters = Partial<Pick<RTCRtpEncodingParameters, 'maxBitrate' | 'maxFramerate' | 'scaleResolutionDownBy' | 'active' | 'priority' | 'networkPriority'>>;
+
+export interface ShareOptions {
+  stream: MediaStream;
+  /** Name the remote side sees (`stream:add` `label`); default: the stream id. */
+  label?: string;
+  /** Stop the stream's tracks when it is unshared or replaced under the same label. */
+  managed?: boolean;
+  audioParameters?: SenderParameters;
+  videoParameters?: SenderParameters;
+}
+
+export interface OpenOptions extends RTCDataChannelInit {
+  label: string;
+}
+
+export interface SendProgress {
+  /** Bytes handed to the transport so far. */
+  sent: number;
+  /** Bytes in the whole message. */
+  total: number;
+}
+
+export interface SendOptions {
+  /** Channel label; without it the message goes on every open channel. */
+  label?: string;
+  /** Called as a large message leaves, chunk by chunk (and once for a small one). */
+  onProgress?: (progress: SendProgress) => void;
+}
+
+/** What `send` accepts. */
+export type SendData = string | Blob | ArrayBuffer | ArrayBufferView;
+
+interface RemoteEvent {
+  remote: RemotePeer;
+}
+interface ConnectionEvent extends RemoteEvent {
+  state: ConnectionState;
+}
+interface ChannelEvent extends RemoteEvent {
+  label: string;
+  channel: Channel;
+}
+interface StreamEvent extends RemoteEvent {
+  stream: MediaStream;
+  label: string;
+}
+interface TrackEvent extends StreamEvent {
+  track: MediaStreamTrack;
+}
+
+/** Every event a `Peer` (and, for its own connection, a `RemotePeer`) emits. */
+export interface PeerEvents {
+  'connection:new': ConnectionEvent;
+  'connection:connecting': ConnectionEvent;
+  'connection:connected': ConnectionEvent;
+  'connection:disconnected': ConnectionEvent;
+  'connection:failed': ConnectionEvent;
+  'connection:closed': ConnectionEvent;
+  'channel:new': ChannelEvent;
+  'channel:open': ChannelEvent;
+  'channel:close': ChannelEvent;
+  /** Strings arrive as strings; binary as `ArrayBuffer`. */
+  'channel:message': ChannelEvent & { data: string | ArrayBuffer };
+  /** A large message is arriving: `received` of `total` bytes. */
+  'channel:progress': ChannelEvent & { received: number; total: number };
+  'channel:error': ChannelEvent & { error: PeerixError };
+  'stream:add': StreamEvent;
+  'stream:remove': StreamEvent;
+  'track:add': TrackEvent;
+  'track:remove': TrackEvent;
+  /** Anything that went wrong: bad remote input, driver trouble, failed connections. */
+  error: { error: PeerixError; remote?: RemotePeer; peerId?: string };
+}
+
+export type PeerEventName = keyof PeerEvents;
