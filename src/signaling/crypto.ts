@@ -130,32 +130,41 @@ class BoundedCache<V> {
 }
 
 const publicKeys = new BoundedCache<Promise<CryptoKey>>(256);
+/** Imports in flight; only successes enter the cache, so bad ids cannot evict good keys. */
+const pendingPublicKeys = new Map<string, Promise<CryptoKey>>();
 
 /** Decodes and validates a peer id into its public key. Throws ERR_INVALID_ID. */
 export function publicKeyFromId(id: string): Promise<CryptoKey> {
   if (typeof id !== 'string' || id.length !== 44) {
     return Promise.reject(new PeerixError('ERR_INVALID_ID', 'a peer id is 44 base64url characters'));
   }
-  const cached = publicKeys.get(id);
+  const cached = publicKeys.get(id) ?? pendingPublicKeys.get(id);
   if (cached) return cached;
-  const pending = (async () => {
-    let compressed: Uint8Array;
-    try {
-      compressed = base64urlDecode(id);
-    } catch (error) {
-      throw new PeerixError('ERR_INVALID_ID', 'a peer id must be base64url', { cause: error });
-    }
-    const raw = decompressPoint(compressed);
-    try {
-      return await crypto.subtle.importKey('raw', toBuffer(raw), ECDH, true, []);
-    } catch (error) {
-      throw new PeerixError('ERR_INVALID_ID', 'peer id was refused as a P-256 key', { cause: error });
-    }
-  })();
-  publicKeys.set(id, pending);
-  // Failures are not cached: they are cheap to recompute and must not evict good keys forever.
-  pending.catch(() => publicKeys.delete(id));
+  const pending = importPublicKey(id);
+  pendingPublicKeys.set(id, pending);
+  pending.then(
+    () => {
+      pendingPublicKeys.delete(id);
+      publicKeys.set(id, pending);
+    },
+    () => pendingPublicKeys.delete(id),
+  );
   return pending;
+}
+
+async function importPublicKey(id: string): Promise<CryptoKey> {
+  let compressed: Uint8Array;
+  try {
+    compressed = base64urlDecode(id);
+  } catch (error) {
+    throw new PeerixError('ERR_INVALID_ID', 'a peer id must be base64url', { cause: error });
+  }
+  const raw = decompressPoint(compressed);
+  try {
+    return await crypto.subtle.importKey('raw', toBuffer(raw), ECDH, true, []);
+  } catch (error) {
+    throw new PeerixError('ERR_INVALID_ID', 'peer id was refused as a P-256 key', { cause: error });
+  }
 }
 
 async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
@@ -194,6 +203,8 @@ export async function deriveRoomKey(room: string, secret = ''): Promise<CryptoKe
  */
 export class PairKeys {
   private readonly cache: BoundedCache<Promise<CryptoKey>>;
+  /** Derivations in flight; only successes enter the bounded cache. */
+  private readonly pending = new Map<string, Promise<CryptoKey>>();
   private salt?: Promise<Uint8Array<ArrayBuffer>>;
 
   constructor(
@@ -209,11 +220,17 @@ export class PairKeys {
   }
 
   get(remoteId: string): Promise<CryptoKey> {
-    const cached = this.cache.get(remoteId);
+    const cached = this.cache.get(remoteId) ?? this.pending.get(remoteId);
     if (cached) return cached;
     const pending = this.derive(remoteId);
-    this.cache.set(remoteId, pending);
-    pending.catch(() => this.cache.delete(remoteId));
+    this.pending.set(remoteId, pending);
+    pending.then(
+      () => {
+        this.pending.delete(remoteId);
+        this.cache.set(remoteId, pending);
+      },
+      () => this.pending.delete(remoteId),
+    );
     return pending;
   }
 

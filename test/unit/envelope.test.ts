@@ -1,0 +1,235 @@
+import { expect } from '@open-wc/testing';
+import { PeerixError } from '../../src/errors.js';
+import { PairKeys, createIdentity, deriveRoomKey } from '../../src/signaling/crypto.js';
+import type { Identity } from '../../src/signaling/crypto.js';
+import { Envelopes, FLAG_COMPRESSED, HEADER_BYTES } from '../../src/signaling/envelope.js';
+import type { EnvelopeOptions } from '../../src/signaling/envelope.js';
+import { Kind } from '../../src/signaling/messages.js';
+import type { SignalMessage } from '../../src/signaling/messages.js';
+import { roomNamespace } from '../../src/signaling/namespace.js';
+
+async function failure(promise: Promise<unknown>): Promise<PeerixError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(PeerixError);
+    return error as PeerixError;
+  }
+  throw new Error('expected a PeerixError');
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return (await failure(promise)).code;
+}
+
+const room = 'standup';
+let a: Identity;
+let b: Identity;
+let c: Identity;
+let ns: string;
+
+async function envelopes(identity: Identity, options: Partial<EnvelopeOptions> & { secret?: string } = {}): Promise<Envelopes> {
+  const roomName = options.room ?? room;
+  return new Envelopes({
+    identity,
+    room: roomName,
+    roomNamespace: options.roomNamespace ?? (await roomNamespace(roomName, true)),
+    roomKey: options.roomKey ?? (await deriveRoomKey(roomName, options.secret ?? '')),
+    pairKeys: new PairKeys(identity, roomName),
+    encryption: true,
+    compression: true,
+    ...options,
+  });
+}
+
+const hello: SignalMessage = { kind: 'Announce', metadata: '{"name":"Ana"}' };
+const offer: SignalMessage = {
+  kind: 'Offer',
+  metadata: '{"name":"Ana"}',
+  description: {
+    type: 'offer', ufrag: 'W3nq', pwd: 'KXo8bX9PJ3rSxM8VfB1kCnQe', fingerprint: Uint8Array.from({ length: 32 }, (_, i) => i * 7),
+    setup: 'actpass', sessionId: '4611731400430051336', sessionVersion: 2, sctpPort: 5000, maxMessageSize: 262144,
+    candidates: [{ foundation: '2395300328', component: 1, protocol: 'udp', priority: 2122260223, address: '198.18.0.1', port: 54321, type: 'host' }],
+  },
+};
+
+describe('envelope', () => {
+  before(async () => {
+    [a, b, c] = await Promise.all([createIdentity(), createIdentity(), createIdentity()]);
+    ns = await roomNamespace(room, true);
+  });
+
+  it('opens a message sealed from A to B at B', async () => {
+    const sealed = await (await envelopes(a)).seal(offer, b.id);
+    const opened = await (await envelopes(b)).open(sealed, b.id);
+    expect(opened.sender).to.equal(a.id);
+    expect(opened.addressed).to.equal(true);
+    expect(opened.message).to.deep.equal(offer);
+  });
+
+  it('opens broadcasts at every room member', async () => {
+    const sealed = await (await envelopes(a)).seal(hello);
+    for (const identity of [b, c]) {
+      const opened = await (await envelopes(identity)).open(sealed);
+      expect(opened).to.deep.equal({ sender: a.id, message: hello, addressed: false });
+    }
+  });
+
+  it('lays out the header as documented', async () => {
+    const sealed = await (await envelopes(a)).seal(hello, b.id);
+    expect(sealed[0]! >> 4).to.equal(1);
+    expect(sealed[0]! & 0x0f).to.equal(0b101); // encrypted, addressed, not compressed (too small)
+    expect(sealed[1]).to.equal(Kind.Announce);
+    expect(Array.from(sealed.subarray(2, 35))).to.deep.equal(Array.from(a.publicKey));
+    const other = await (await envelopes(a)).seal(hello, b.id);
+    expect(Array.from(other.subarray(35, 47))).to.not.deep.equal(Array.from(sealed.subarray(35, 47)));
+  });
+
+  it('keeps a peer C of the same room out of a message from A to B', async () => {
+    const sealed = await (await envelopes(a)).seal(offer, b.id);
+    const atC = await envelopes(c);
+    expect(await codeOf(atC.open(sealed, c.id))).to.equal('ERR_AUTH');
+    expect(await codeOf(atC.open(sealed, b.id))).to.equal('ERR_AUTH');
+  });
+
+  for (const addressed of [true, false]) {
+    it(`rejects a change to any byte of a sealed ${addressed ? 'direct message' : 'broadcast'}`, async () => {
+      const sealed = await (await envelopes(a)).seal(offer, addressed ? b.id : undefined);
+      const receiver = await envelopes(b);
+      const to = addressed ? b.id : undefined;
+      for (let i = 0; i < sealed.length; i++) {
+        for (const bit of [0x01, 0x80]) {
+          const tampered = sealed.slice();
+          tampered[i]! ^= bit;
+          await failure(receiver.open(tampered, to));
+        }
+      }
+      expect((await receiver.open(sealed, to)).message).to.deep.equal(offer);
+    });
+  }
+
+  it('rejects a changed sender id, recipient or kind', async () => {
+    const sealed = await (await envelopes(a)).seal(offer, b.id);
+    const atB = await envelopes(b);
+    const otherSender = sealed.slice();
+    otherSender.set(c.publicKey, 2);
+    expect(await codeOf(atB.open(otherSender, b.id))).to.equal('ERR_AUTH');
+    expect(await codeOf(atB.open(sealed, c.id))).to.equal('ERR_AUTH');
+    const otherKind = sealed.slice();
+    otherKind[1] = Kind.Answer;
+    expect(await codeOf(atB.open(otherKind, b.id))).to.equal('ERR_AUTH');
+    const unknownKind = sealed.slice();
+    unknownKind[1] = 99;
+    expect(await codeOf(atB.open(unknownKind, b.id))).to.equal('ERR_DECODE');
+    const badKey = sealed.slice();
+    badKey[2] = 0x05;
+    expect(await codeOf(atB.open(badKey, b.id))).to.equal('ERR_INVALID_ID');
+    const version = sealed.slice();
+    version[0] = (2 << 4) | (version[0]! & 0x0f);
+    expect(await codeOf(atB.open(version, b.id))).to.equal('ERR_DECODE');
+    expect((await atB.open(sealed, b.id)).sender).to.equal(a.id);
+  });
+
+  it('refuses direct messages on the room namespace and broadcasts on a peer namespace', async () => {
+    const sender = await envelopes(a);
+    const atB = await envelopes(b);
+    expect(await codeOf(atB.open(await sender.seal(offer, b.id)))).to.equal('ERR_UNEXPECTED');
+    expect(await codeOf(atB.open(await sender.seal(hello), b.id))).to.equal('ERR_UNEXPECTED');
+  });
+
+  it('rejects replays', async () => {
+    const sealed = await (await envelopes(a)).seal(hello);
+    const atB = await envelopes(b);
+    await atB.open(sealed);
+    expect(await codeOf(atB.open(sealed))).to.equal('ERR_REPLAY');
+    expect(await codeOf(atB.open(sealed.slice()))).to.equal('ERR_REPLAY');
+  });
+
+  it('rejects stale and future messages outside the freshness window', async () => {
+    const atB = await envelopes(b, { freshnessMs: 60_000 });
+    for (const skew of [-60_001, 60_001, -3_600_000]) {
+      const sender = await envelopes(a, { now: () => Date.now() + skew });
+      expect(await codeOf(atB.open(await sender.seal(hello))), String(skew)).to.equal('ERR_STALE');
+    }
+    const slightly = await envelopes(a, { now: () => Date.now() - 50_000 });
+    expect((await atB.open(await slightly.seal(hello))).sender).to.equal(a.id);
+  });
+
+  it('opens room messages only with the same room and secret', async () => {
+    const sender = await envelopes(a, { secret: 'pw' });
+    const sealed = await sender.seal(hello);
+    expect((await (await envelopes(b, { secret: 'pw' })).open(sealed)).sender).to.equal(a.id);
+    const wrongSecret = await failure((await envelopes(b, { secret: 'nope' })).open(sealed));
+    expect(wrongSecret.code).to.equal('ERR_AUTH');
+    expect(wrongSecret.message).to.match(/wrong room secret/);
+    expect(await codeOf((await envelopes(b)).open(sealed))).to.equal('ERR_AUTH');
+    expect(await codeOf((await envelopes(b, { room: 'other', secret: 'pw' })).open(sealed))).to.equal('ERR_AUTH');
+    // Same key, another namespace (AAD): refused too.
+    expect(await codeOf((await envelopes(b, { secret: 'pw', roomNamespace: 'elsewhere' })).open(sealed))).to.equal('ERR_AUTH');
+    // Direct messages are bound to the room through the pair key's salt.
+    const direct = await sender.seal(hello, b.id);
+    expect(await codeOf((await envelopes(b, { room: 'other', secret: 'pw' })).open(direct, b.id))).to.equal('ERR_AUTH');
+  });
+
+  it('with encryption off, accepts unsealed messages but still checks freshness and replay', async () => {
+    const sender = await envelopes(a, { encryption: false });
+    const receiver = await envelopes(b, { encryption: false });
+    const sealed = await sender.seal(offer, b.id);
+    expect(sealed[0]! & 1).to.equal(0);
+    expect((await receiver.open(sealed, b.id)).message).to.deep.equal(offer);
+    expect(await codeOf(receiver.open(sealed, b.id))).to.equal('ERR_REPLAY');
+    const old = await envelopes(a, { encryption: false, now: () => Date.now() - 120_000 });
+    expect(await codeOf(receiver.open(await old.seal(hello)))).to.equal('ERR_STALE');
+    // An encrypted room refuses plain messages.
+    expect(await codeOf((await envelopes(b)).open(await sender.seal(hello)))).to.equal('ERR_AUTH');
+  });
+
+  it('compresses when it pays and opens compressed messages', async () => {
+    const big: SignalMessage = { kind: 'Announce', metadata: JSON.stringify({ name: 'Ana', bio: 'lorem ipsum '.repeat(100) }) };
+    const sealed = await (await envelopes(a)).seal(big);
+    expect(sealed[0]! & FLAG_COMPRESSED).to.equal(FLAG_COMPRESSED);
+    expect(sealed.length).to.be.below(300);
+    expect((await (await envelopes(b)).open(sealed)).message).to.deep.equal(big);
+    const plain = await (await envelopes(a, { compression: false })).seal(big);
+    expect(plain[0]! & FLAG_COMPRESSED).to.equal(0);
+    expect((await (await envelopes(b)).open(plain)).message).to.deep.equal(big);
+  });
+
+  it('rejects oversize and truncated envelopes', async () => {
+    const atB = await envelopes(b);
+    expect(await codeOf(atB.open(new Uint8Array(65537)))).to.equal('ERR_TOO_LARGE');
+    expect(await codeOf(atB.open(new Uint8Array(HEADER_BYTES)))).to.equal('ERR_DECODE');
+    expect(await codeOf(atB.open('nope' as unknown as Uint8Array))).to.equal('ERR_DECODE');
+    const huge: SignalMessage = { kind: 'Description', type: 'offer', sdp: 'x'.repeat(65500) };
+    expect(await codeOf((await envelopes(a, { compression: false })).seal(huge))).to.equal('ERR_TOO_LARGE');
+    expect(await codeOf((await envelopes(a)).seal(hello, 'not-a-peer'))).to.equal('ERR_INVALID_ID');
+  });
+
+  it('bounds the replay memory and prunes expired entries', async () => {
+    let now = Date.now();
+    const clock = () => now;
+    const sender = await envelopes(a, { now: clock });
+    const atB = await envelopes(b, { now: clock, replayBound: 8, freshnessMs: 1000 });
+    for (let i = 0; i < 20; i++) await atB.open(await sender.seal(hello));
+    expect(atB.replayEntries).to.equal(8);
+    now += 5000;
+    await atB.open(await sender.seal(hello));
+    expect(atB.replayEntries).to.equal(1);
+  });
+
+  it('keeps a two-peer setup (announce, offer, answer) under 600 bytes', async () => {
+    const answer: SignalMessage = {
+      kind: 'Answer',
+      description: { ...(offer as Extract<SignalMessage, { kind: 'Offer' }>).description, type: 'answer', setup: 'active' },
+    };
+    const sender = await envelopes(a);
+    const receiver = await envelopes(b);
+    const total = [
+      (await sender.seal({ kind: 'Announce', metadata: '{"name":"Ana"}' })).length,
+      (await receiver.seal(offer, a.id)).length,
+      (await sender.seal(answer, b.id)).length,
+    ].reduce((x, y) => x + y);
+    console.log(`two-peer setup: ${total} bytes`);
+    expect(total).to.be.at.most(600);
+  });
+});
