@@ -16,7 +16,7 @@ export class Addon {
   }
 
   attach(peer: Peer): void {
-    if (!this.#peers.has(peer)) this.#peers.set(peer, []);
+    this.#cleanups(peer);
   }
 
   detach(peer: Peer): void {
@@ -26,8 +26,13 @@ export class Addon {
 
   /** Listens to a peer's events until this add-on is detached from it. */
   protected listen<N extends EventName<PeerEvents>>(peer: Peer, name: N, listener: Listener<EventPayload<PeerEvents, N>>): void {
-    this.attach(peer);
     peer.on(name, listener);
-    this.#peers.get(peer)!.push(() => peer.off(name, listener));
+    this.#cleanups(peer).push(() => peer.off(name, listener));
+  }
+
+  #cleanups(peer: Peer): Array<() => void> {
+    let list = this.#peers.get(peer);
+    if (!list) this.#peers.set(peer, (list = []));
+    return list;
   }
 }
