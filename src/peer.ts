@@ -26,6 +26,13 @@ const MAX_METADATA_BYTES = 4096;
 /** Rebuilds through the broker allowed per remote within REBUILD_WINDOW_MS. */
 const MAX_REBUILDS = 3;
 const REBUILD_WINDOW_MS = 60_000;
+/**
+ * When two peers announce at about the same time, both would offer. The
+ * polite one (greater id) holds back this long after its own announce, so the
+ * other's offer usually arrives first and the pair needs one offer, not two.
+ */
+const GLARE_HOLD_MS = 150;
+const RECENT_ANNOUNCE_MS = 3000;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
 
@@ -55,6 +62,7 @@ export class Peer extends Emitter<PeerEvents> {
   #refused = new Set<string>();
   #verifying = new Set<string>();
   #rebuilds = new Map<string, number[]>();
+  #announcedAt = 0;
   #driverListeners: { active: Listener<DriverEvents['active'] & { type: 'active' }>; error: Listener<DriverEvents['error'] & { type: 'error' }> };
   #host: RemoteHost;
 
@@ -233,6 +241,7 @@ export class Peer extends Emitter<PeerEvents> {
   // ───────────────────────── signaling ─────────────────────────
 
   async #announce(): Promise<void> {
+    this.#announcedAt = Date.now();
     await this.#signaler?.broadcast({ kind: 'Announce', metadata: JSON.stringify(this.#metadata) });
   }
 
@@ -280,6 +289,9 @@ export class Peer extends Emitter<PeerEvents> {
     }
     const metadata = this.#parseMetadata(sender, metadataJson);
     if (!metadata || !(await this.#admit(sender, metadata))) return;
+    if (this.id > sender && Date.now() - this.#announcedAt < RECENT_ANNOUNCE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
+    }
     if (this.connections.has(sender) || this.#state !== 'joined') return;
     this.#createRemote(sender, metadata, true);
   }

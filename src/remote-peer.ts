@@ -107,6 +107,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #timeout: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
+  #lastPing = 0;
   #disposed = false;
   #channelHost: ChannelHost;
 
@@ -474,7 +475,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#mayOfferViaBroker = false;
     this.#setState('connected');
     this.#flushCandidates();
-    this.#heartbeat = setInterval(() => this.#tick(), this.#host.heartbeatInterval);
+    // Checked twice per interval so a silent peer is noticed soon after the timeout.
+    this.#heartbeat = setInterval(() => this.#tick(), Math.max(50, this.#host.heartbeatInterval / 2));
     for (const options of this.#host.channelOptions()) this.open(options);
     for (const [label, options] of this.#pendingOpens) {
       this.#pendingOpens.delete(label);
@@ -491,7 +493,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
       this.dispose('vanished');
       return;
     }
-    if (this.#inbandReady()) this.#sendInband({ kind: 'Ping', time: Date.now() });
+    const now = Date.now();
+    if (now - this.#lastPing >= this.#host.heartbeatInterval && this.#inbandReady()) {
+      this.#lastPing = now;
+      this.#sendInband({ kind: 'Ping', time: now });
+    }
     this.#dropEndedTracks();
   }
 
