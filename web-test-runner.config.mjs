@@ -1,12 +1,26 @@
 // Browser tests: unit, engine and element suites in the system Chromium.
 import { writeFileSync } from 'node:fs';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
-import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from './test/browsers.mjs';
+import { CHROMIUM_PATH, FIREFOX_PATH, chromiumArgs, firefoxLaunchOptions, requireBrowser } from './test/browsers.mjs';
 import { natsCorePlugin } from './test/nats-core-plugin.mjs';
 
-requireBrowser(CHROMIUM_PATH, 'chromium');
+// Both browsers by default; PEERIX_BROWSERS=chromium (or firefox) narrows a local run.
+const wanted = (process.env.PEERIX_BROWSERS ?? 'chromium,firefox').split(',');
+const browsers = [];
+if (wanted.includes('chromium')) {
+  requireBrowser(CHROMIUM_PATH, 'chromium');
+  browsers.push(playwrightLauncher({
+    product: 'chromium',
+    launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs },
+  }));
+}
+if (wanted.includes('firefox')) {
+  requireBrowser(FIREFOX_PATH, 'firefox-esr');
+  browsers.push(puppeteerLauncher({ launchOptions: firefoxLaunchOptions() }));
+}
 
 /** Writes pass/fail totals where scripts/test.mjs can read them. */
 function countingReporter(file) {
@@ -43,12 +57,7 @@ export default {
   testsFinishTimeout: 10 * 60 * 1000,
   testFramework: { config: { timeout: 30000 } },
   plugins: [natsCorePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs },
-    }),
-  ],
+  browsers,
   reporters: [
     defaultReporter(),
     summaryReporter({ flatten: false }),

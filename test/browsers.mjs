@@ -50,3 +50,31 @@ export function requireBrowser(path, debianPackage) {
   }
   return path;
 }
+
+/** Firefox preferences: fake media without prompts, real host candidates, TURN on loopback. */
+export const firefoxPrefs = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'media.peerconnection.ice.loopback': true,
+  'media.autoplay.default': 0,
+  'media.autoplay.block-webaudio': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'app.update.enabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'dom.min_background_timeout_value': 4,
+};
+
+/** puppeteer launch options for Debian's Firefox ESR over WebDriver BiDi. */
+export function firefoxLaunchOptions() {
+  return {
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+    protocol: 'webDriverBiDi',
+    extraPrefsFirefox: firefoxPrefs,
+  };
+}
