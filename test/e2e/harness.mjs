@@ -6,7 +6,8 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../browsers.mjs';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_PATH, FIREFOX_PATH, chromiumArgs, firefoxLaunchOptions, requireBrowser } from '../browsers.mjs';
 import { bundleNatsCore } from '../nats-core-plugin.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,13 +87,37 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
 }
 
+/** Launches Debian's Firefox ESR through puppeteer over WebDriver BiDi. */
+export async function launchFirefox() {
+  requireBrowser(FIREFOX_PATH, 'firefox-esr');
+  const browser = await puppeteer.launch(firefoxLaunchOptions());
+  browser.peerixKind = 'firefox';
+  return browser;
+}
+
+/** Launches `kind` ('chromium' or 'firefox'). */
+export function launchBrowser(kind) {
+  return kind === 'firefox' ? launchFirefox() : launchChromium();
+}
+
+const isPlaywright = (page) => typeof page.context === 'function';
+
 /**
- * Opens `url` in a fresh browser context (one peer). Uncaught page errors and
+ * Opens `url` in a fresh browser context (one peer); in Firefox each page gets
+ * a window of its own, since a background tab is throttled. Uncaught page errors and
  * console errors are collected in `page.peerixErrors` so tests can assert none.
  */
 export async function openPeerPage(browser, url, { name = 'page' } = {}) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  const page = await context.newPage();
+  let page;
+  if (browser.peerixKind === 'firefox') {
+    const context = await browser.createBrowserContext();
+    page = await context.newPage({ type: 'window' });
+    page.peerixClose = () => context.close();
+  } else {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    page = await context.newPage();
+    page.peerixClose = () => context.close();
+  }
   page.peerixErrors = [];
   page.on('pageerror', (error) => page.peerixErrors.push(`${name}: ${error.message}`));
   page.on('console', (msg) => {
@@ -105,7 +130,8 @@ export async function openPeerPage(browser, url, { name = 'page' } = {}) {
 /** Polls `fn` in the page until it returns truthy or `timeout` ms pass. */
 export async function waitInPage(page, fn, arg, { timeout = 20000, message = 'condition' } = {}) {
   try {
-    return await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+    if (isPlaywright(page)) return await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+    return await page.waitForFunction(fn, { timeout, polling: 50 }, arg);
   } catch (error) {
     throw new Error(`timed out after ${timeout} ms waiting for ${message}: ${error.message.split('\n')[0]}`);
   }
