@@ -1,0 +1,145 @@
+import { LitElement, html } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { Driver, Peer } from '../src/index.js';
+import type { PeerixRoom } from './room.component.js';
+import { controlStyles } from './shared.styles.js';
+import { conferenceStyles } from './conference.styles.js';
+import './room.js';
+import './local-media.js';
+import './remote-videos.js';
+import './chat.js';
+import './screen-share.js';
+
+function param(name: string): string {
+  if (typeof location === 'undefined') return '';
+  return (new URLSearchParams(location.search).get(name) ?? '').trim().slice(0, 64);
+}
+
+/**
+ * @summary A whole mesh video call in one tag: a room with your camera, the
+ * others' videos, screen sharing, a leave/join button and a chat.
+ * @tag peerix-conference
+ *
+ * @attr driver - Forwarded to `<peerix-room>`; the property also accepts a `Driver` instance.
+ * @attr url - Forwarded to `<peerix-room>`.
+ * @attr room - The room; without it, the page's `?room=` parameter, else `peerix`.
+ * @attr name - Your name; without it, the page's `?name=` parameter, else a random "Guest nnnn".
+ * @attr prefix - Forwarded to `<peerix-room>`.
+ * @attr secret - Forwarded to `<peerix-room>`.
+ * @attr ice-servers - Forwarded to `<peerix-room>` (JSON).
+ * @attr token - Forwarded to `<peerix-room>`.
+ * @attr key - Forwarded to `<peerix-room>`.
+ * @attr manual - Forwarded to `<peerix-room>`: wait for the Join button.
+ * @attr state - Reflected, read-only: the room's state.
+ * @attr leave-label - Text of the leave button (default "Leave").
+ * @attr join-label - Text of the join button (default "Join").
+ *
+ * @fires peerix-state-change - Bubbles up from the inner room, as do all of `<peerix-room>`'s events.
+ *
+ * @csspart room - The inner `<peerix-room>`.
+ * @csspart stage - The area with the remote videos.
+ * @csspart sidebar - The column with your camera, the controls and the chat.
+ * @csspart remote-videos - The `<peerix-remote-videos>`.
+ * @csspart local-media - The `<peerix-local-media>`.
+ * @csspart controls - The row with screen share and leave/join.
+ * @csspart screen-share - The `<peerix-screen-share>`.
+ * @csspart leave-button - The leave/join button.
+ * @csspart chat - The `<peerix-chat>`.
+ *
+ * @cssprop --peerix-sidebar-width - Width of the sidebar (default 320px).
+ * @cssprop --peerix-gap - Space between the parts.
+ * @cssprop --peerix-font-family - Font of the whole call.
+ */
+export class PeerixConference extends LitElement {
+  static override styles = [controlStyles, conferenceStyles];
+
+  @property() driver: string | Driver = 'broadcast-channel';
+  @property() url = '';
+  @property() room = '';
+  @property() name = '';
+  /** Put in front of every topic on the broker (shadows the unused DOM `Element.prefix`). */
+  @property() override prefix = '';
+  @property() secret = '';
+  @property({ attribute: 'ice-servers' }) iceServers = '';
+  @property() token = '';
+  @property() key = '';
+  @property({ type: Boolean }) manual = false;
+  @property({ reflect: true }) state = 'idle';
+  @property({ attribute: 'leave-label' }) leaveLabel = 'Leave';
+  @property({ attribute: 'join-label' }) joinLabel = 'Join';
+
+  @state() private _fallbackName = '';
+  @query('peerix-room') private _room?: PeerixRoom;
+
+  /** The inner `<peerix-room>`. */
+  get roomElement(): PeerixRoom | null {
+    return this._room ?? null;
+  }
+
+  /** The inner room's `Peer`. */
+  get peer(): Peer | null {
+    return this._room?.peer ?? null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._fallbackName ||= param('name') || `Guest ${Math.floor(1000 + Math.random() * 9000)}`;
+  }
+
+  /** Joins (again). */
+  join(): Promise<void> {
+    return this._room?.join() ?? Promise.resolve();
+  }
+
+  /** Leaves the call (says goodbye to the others). */
+  leave(): Promise<void> {
+    return this._room?.leave() ?? Promise.resolve();
+  }
+
+  #onState = (event: CustomEvent<{ state: string }>): void => {
+    if (event.target === this._room) this.state = event.detail.state;
+  };
+
+  #toggle = (): void => {
+    void (this.state === 'joined' || this.state === 'joining' ? this.leave() : this.join());
+  };
+
+  protected override render() {
+    const joined = this.state === 'joined' || this.state === 'joining';
+    const driverName = typeof this.driver === 'string' ? this.driver : undefined;
+    return html`<peerix-room
+      part="room"
+      .driver=${this.driver}
+      driver=${ifDefined(driverName)}
+      url=${this.url}
+      room=${this.room || param('room') || 'peerix'}
+      name=${this.name || this._fallbackName}
+      prefix=${this.prefix}
+      secret=${this.secret}
+      ice-servers=${ifDefined(this.iceServers || undefined)}
+      token=${this.token}
+      key=${this.key}
+      ?manual=${this.manual}
+      @peerix-state-change=${this.#onState}
+    >
+      <div class="layout">
+        <div part="stage"><peerix-remote-videos part="remote-videos"></peerix-remote-videos></div>
+        <aside part="sidebar">
+          <peerix-local-media part="local-media"></peerix-local-media>
+          <div class="controls" part="controls">
+            <peerix-screen-share part="screen-share"></peerix-screen-share>
+            <button part="button leave-button" @click=${this.#toggle}>${joined ? this.leaveLabel : this.joinLabel}</button>
+          </div>
+          <peerix-chat part="chat"></peerix-chat>
+        </aside>
+      </div>
+    </peerix-room>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'peerix-conference': PeerixConference;
+  }
+}

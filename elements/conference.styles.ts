@@ -1,0 +1,38 @@
+import { css } from 'lit';
+
+export const conferenceStyles = css`
+  :host {
+    display: block;
+    color: var(--peerix-color, inherit);
+    font-family: var(--peerix-font-family, inherit);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .layout {
+    display: grid;
+    gap: var(--peerix-gap, 0.75rem);
+    grid-template-columns: minmax(0, 1fr) var(--peerix-sidebar-width, 320px);
+  }
+  @media (max-width: 720px) {
+    .layout {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  aside {
+    display: flex;
+    flex-direction: column;
+    gap: var(--peerix-gap, 0.75rem);
+    min-width: 0;
+  }
+  .controls {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--peerix-gap, 0.5rem);
+    align-items: center;
+  }
+  .status {
+    font-size: 0.85em;
+    color: var(--peerix-muted-text-color, #495057);
+  }
+`;

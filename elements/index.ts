@@ -1,0 +1,16 @@
+/**
+ * peerix/elements: every Peerix element, registered (guarded: a second copy
+ * of the same class is skipped, another class under the same name warns).
+ */
+export { PeerixRoom, type RoomState } from './room.js';
+export { PeerixLocalMedia, type LocalMediaStatus } from './local-media.js';
+export { PeerixRemoteVideos } from './remote-videos.js';
+export { PeerixChat, type ChatEntry } from './chat.js';
+export { PeerixScreenShare } from './screen-share.js';
+export { PeerixConference } from './conference.js';
+export { PeerixMember } from './member.js';
+export { roomContext, type RoomContext, type RoomMember } from './context.js';
+export { mediaStates, MediaStates, STATE_LABEL, type MediaState } from './media-state.js';
+export { createDriver, MissingDriverPackageError, DRIVER_NAMES, type DriverName, type DriverConfig, type CreatedDriver } from './driver-factory.js';
+export { defineElement } from './define.js';
+export type * from './events.js';

@@ -1,0 +1,265 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Peer, RemotePeer } from '../src/index.js';
+import { PeerixMember } from './member.js';
+import { mediaStates, type MediaStates } from './media-state.js';
+import { remoteName } from './names.js';
+import { controlStyles } from './shared.styles.js';
+import { remoteVideosStyles } from './remote-videos.styles.js';
+
+interface Tile {
+  key: string;
+  remote: RemotePeer;
+  stream: MediaStream;
+  label: string;
+}
+
+interface Meter {
+  source: MediaStreamAudioSourceNode;
+  analyser: AnalyserNode;
+  track: MediaStreamTrack;
+  lastLoud: number;
+}
+
+/** How long someone still counts as speaking after the level dropped (ms). */
+const SPEAKING_HOLD = 400;
+
+/**
+ * @summary The other peers' streams: a tile each, with name, muted, camera-off,
+ * speaking and connection indicators, in a grid that adapts to the count.
+ * Screen shares are shown large.
+ * @tag peerix-remote-videos
+ *
+ * @attr count - Reflected, read-only: the number of tiles.
+ * @attr speaking - Reflected: someone is speaking.
+ * @attr screen-label - The stream label shown large (default `screen`).
+ * @attr speaking-threshold - Audio level (RMS, 0–1) above which someone is speaking (default 0.02).
+ * @attr muted-text - Text of the muted badge (default "Muted").
+ * @attr camera-off-text - Text of the camera-off badge (default "Camera off").
+ * @attr empty-text - Shown while there is no remote stream (default "Waiting for others to join…").
+ *
+ * @prop {Peer | null} peer - A `Peer` to show instead of the enclosing room's.
+ *
+ * @slot empty - Replaces the text shown while nobody shares a stream.
+ *
+ * @csspart grid - The grid of tiles.
+ * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off` and `screen` on tiles in that state.
+ * @csspart video - Every remote `<video>`.
+ * @csspart name - The sender's name.
+ * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `state-badge`.
+ * @csspart avatar - The initial shown when the camera is off.
+ * @csspart empty - The text shown without tiles.
+ *
+ * @cssprop --peerix-tile-min-width - Narrowest tile before the grid wraps (default 220px).
+ * @cssprop --peerix-speaking-color - Outline of a speaking tile.
+ * @cssprop --peerix-video-background - Background behind videos.
+ * @cssprop --peerix-video-aspect-ratio - Aspect ratio of camera tiles.
+ * @cssprop --peerix-screen-aspect-ratio - Aspect ratio of screen tiles.
+ * @cssprop --peerix-badge-background - Badge background.
+ * @cssprop --peerix-badge-color - Badge text color.
+ * @cssprop --peerix-gap - Space between tiles.
+ */
+export class PeerixRemoteVideos extends PeerixMember {
+  static override styles = [controlStyles, remoteVideosStyles];
+
+  @property({ type: Number, reflect: true }) count = 0;
+  @property({ type: Boolean, reflect: true }) speaking = false;
+  @property({ attribute: 'screen-label' }) screenLabel = 'screen';
+  @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 0.02;
+  @property({ attribute: 'muted-text' }) mutedText = 'Muted';
+  @property({ attribute: 'camera-off-text' }) cameraOffText = 'Camera off';
+  @property({ attribute: 'empty-text' }) emptyText = 'Waiting for others to join…';
+
+  @state() private _tiles: Tile[] = [];
+  @state() private _speaking = new Set<string>();
+
+  #unsubscribe: (() => void) | null = null;
+  #states: MediaStates | null = null;
+  #audio: AudioContext | null = null;
+  #meters = new Map<string, Meter>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #buffer: Float32Array<ArrayBuffer> | null = null;
+
+  /** The remote streams on show. */
+  get tiles(): ReadonlyArray<Readonly<Tile>> {
+    return this._tiles;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stopMeters();
+  }
+
+  protected override peerAttached(peer: Peer): void {
+    const states = mediaStates(peer);
+    this.#states = states;
+    const onStreamAdd = ({ remote, stream, label }: { remote: RemotePeer; stream: MediaStream; label: string }) => this.#add(remote, stream, label);
+    const onStreamRemove = ({ stream, remote }: { remote: RemotePeer; stream: MediaStream }) => this.#remove((t) => t.remote === remote && t.stream === stream);
+    const onTrack = () => this.#updateMeters();
+    const onConnection = ({ remote, state }: { remote: RemotePeer; state: string }) => {
+      if (state === 'closed') this.#remove((t) => t.remote === remote);
+      else this.requestUpdate();
+    };
+    const onState = () => this.requestUpdate();
+    peer.on('stream:add', onStreamAdd);
+    peer.on('stream:remove', onStreamRemove);
+    peer.on('track', onTrack);
+    peer.on('connection', onConnection);
+    states.addEventListener('change', onState);
+    this.#unsubscribe = () => {
+      peer.off('stream:add', onStreamAdd);
+      peer.off('stream:remove', onStreamRemove);
+      peer.off('track', onTrack);
+      peer.off('connection', onConnection);
+      states.removeEventListener('change', onState);
+    };
+    // Late subscriber: replay what is already there.
+    for (const remote of peer.connections.values()) {
+      if (remote.state === 'closed') continue;
+      for (const stream of remote.streams) this.#add(remote, stream, remote.labelOf(stream) ?? stream.id);
+    }
+  }
+
+  protected override peerDetached(_peer: Peer): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    this.#states = null;
+    this.#set([]);
+  }
+
+  #add(remote: RemotePeer, stream: MediaStream, label: string): void {
+    const key = `${remote.id}/${stream.id}`;
+    if (this._tiles.some((t) => t.key === key)) return;
+    const tile: Tile = { key, remote, stream, label };
+    // Screen shares first: they are shown large.
+    const tiles = label === this.screenLabel ? [tile, ...this._tiles] : [...this._tiles, tile];
+    this.#set(tiles);
+  }
+
+  #remove(match: (tile: Tile) => boolean): void {
+    const tiles = this._tiles.filter((t) => !match(t));
+    if (tiles.length !== this._tiles.length) this.#set(tiles);
+  }
+
+  #set(tiles: Tile[]): void {
+    this._tiles = tiles;
+    this.count = tiles.length;
+    this.#updateMeters();
+  }
+
+  // ───────────────────────── speaking detection ─────────────────────────
+
+  #updateMeters(): void {
+    if (!this.isConnected) return;
+    const wanted = new Map<string, MediaStreamTrack>();
+    for (const tile of this._tiles) {
+      const track = tile.stream.getAudioTracks().find((t) => t.readyState === 'live');
+      if (track) wanted.set(tile.key, track);
+    }
+    for (const [key, meter] of this.#meters) {
+      if (wanted.get(key) === meter.track) continue;
+      meter.source.disconnect();
+      this.#meters.delete(key);
+    }
+    if (wanted.size === 0) {
+      if (this._speaking.size) this._speaking = new Set();
+      return;
+    }
+    const AudioContextCtor = globalThis.AudioContext;
+    if (!AudioContextCtor) return;
+    this.#audio ??= new AudioContextCtor();
+    const audio = this.#audio;
+    for (const [key, track] of wanted) {
+      if (this.#meters.has(key)) continue;
+      try {
+        const source = audio.createMediaStreamSource(new MediaStream([track]));
+        const analyser = audio.createAnalyser();
+        analyser.fftSize = 512;
+        source.connect(analyser);
+        this.#meters.set(key, { source, analyser, track, lastLoud: 0 });
+      } catch {
+        // no level for this one
+      }
+    }
+    this.#timer ??= setInterval(() => this.#measure(), 100);
+  }
+
+  #measure(): void {
+    const audio = this.#audio;
+    if (!audio) return;
+    if (audio.state === 'suspended') void audio.resume().catch(() => {});
+    const now = performance.now();
+    const speaking = new Set<string>();
+    for (const [key, meter] of this.#meters) {
+      const size = meter.analyser.fftSize;
+      if (!this.#buffer || this.#buffer.length !== size) this.#buffer = new Float32Array(size);
+      meter.analyser.getFloatTimeDomainData(this.#buffer);
+      let sum = 0;
+      for (const v of this.#buffer) sum += v * v;
+      const rms = Math.sqrt(sum / size);
+      if (rms > this.speakingThreshold) meter.lastLoud = now;
+      const muted = this.#states?.get(this._tiles.find((t) => t.key === key)?.remote.id ?? '').muted ?? false;
+      if (!muted && now - meter.lastLoud < SPEAKING_HOLD) speaking.add(key);
+    }
+    const same = speaking.size === this._speaking.size && [...speaking].every((k) => this._speaking.has(k));
+    if (!same) {
+      this._speaking = speaking;
+      this.speaking = speaking.size > 0;
+    }
+  }
+
+  #stopMeters(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const meter of this.#meters.values()) meter.source.disconnect();
+    this.#meters.clear();
+    void this.#audio?.close().catch(() => {});
+    this.#audio = null;
+  }
+
+  // ───────────────────────── rendering ─────────────────────────
+
+  #renderTile(tile: Tile) {
+    const { remote, stream, label } = tile;
+    const screen = label === this.screenLabel;
+    const state = this.#states?.get(remote.id) ?? { muted: false, cameraOff: false };
+    const muted = !screen && state.muted;
+    const cameraOff = !screen && state.cameraOff;
+    const speaking = this._speaking.has(tile.key);
+    const name = remoteName(remote);
+    const connected = remote.state === 'connected';
+    const parts = ['tile', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking'].filter(Boolean).join(' ');
+    return html`<figure
+      class=${screen ? 'tile screen' : 'tile'}
+      part=${parts}
+      ?speaking=${speaking}
+      ?muted=${muted}
+      ?camera-off=${cameraOff}
+      data-peer=${remote.id}
+      data-label=${label}
+      data-state=${remote.state}
+    >
+      <video part="video" .srcObject=${stream} autoplay playsinline ?hidden=${cameraOff}></video>
+      ${cameraOff ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
+      <figcaption>
+        <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>
+        ${muted ? html`<span class="badge" part="badge muted-badge">${this.mutedText}</span>` : nothing}
+        ${cameraOff ? html`<span class="badge" part="badge camera-off-badge">${this.cameraOffText}</span>` : nothing}
+        ${connected ? nothing : html`<span class="badge" part="badge state-badge">${remote.state}</span>`}
+        ${speaking ? html`<span class="visually-hidden">speaking</span>` : nothing}
+      </figcaption>
+    </figure>`;
+  }
+
+  protected override render() {
+    if (this._tiles.length === 0) return html`<p class="empty" part="empty"><slot name="empty">${this.emptyText}</slot></p>`;
+    return html`<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t))}</div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'peerix-remote-videos': PeerixRemoteVideos;
+  }
+}

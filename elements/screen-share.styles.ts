@@ -1,0 +1,10 @@
+import { css } from 'lit';
+
+export const screenShareStyles = css`
+  :host {
+    display: inline-block;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+`;

@@ -1,0 +1,29 @@
+import type { PeerixRoom } from '../../elements/index.js';
+
+/**
+ * Loads (and registers) the elements. Dynamically: Chromium here failed to
+ * load test modules that import the elements statically (the same graph
+ * loads fine through import()).
+ */
+export const loadElements = () => import('../../elements/index.js');
+
+/** Waits until `check()` is truthy (polling). */
+export async function until(check: () => unknown, what: string, timeout = 15000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A unique room name per test. */
+export const uniqueRoom = (base: string): string => `${base}-${Math.random().toString(36).slice(2)}`;
+
+/** Resolves when every room has a connected connection to every other. */
+export function connected(rooms: PeerixRoom[]): Promise<void> {
+  return until(
+    () => rooms.every((r) => [...r.connections.values()].filter((c) => c.state === 'connected').length === rooms.length - 1),
+    `${rooms.length} rooms connected`,
+    20000,
+  );
+}
