@@ -23,3 +23,10 @@ export type {
   SenderParameters,
   ShareOptions,
 } from './types.js';
+export { MqttDriver, type MqttDriverOptions } from './drivers/mqtt.js';
+export type { MqttClientLike } from './drivers/mqtt.js';
+export { NatsDriver, type NatsDriverOptions, type NatsConnectionLike } from './drivers/nats.js';
+export { SocketIoDriver, type SocketIoDriverOptions, type SocketLike } from './drivers/socket-io.js';
+export { SseDriver, type SseDriverOptions } from './drivers/sse.js';
+export { SupabaseDriver, type SupabaseDriverOptions, type SupabaseClientLike, type SupabaseChannelLike } from './drivers/supabase.js';
+export { CentrifugeDriver, type CentrifugeDriverOptions, type CentrifugeLike, type CentrifugeSubscriptionLike } from './drivers/centrifuge.js';

@@ -19,6 +19,13 @@ const ENTRIES = {
   'socket.io-client.js': 'socket.io-client',
   'centrifuge.js': 'centrifuge',
   'supabase.js': '@supabase/supabase-js',
+  // One driver each, without the engine (the driver tests: test/e2e/drivers-*.test.mjs).
+  'drivers/mqtt.js': './src/drivers/mqtt.ts',
+  'drivers/nats.js': './src/drivers/nats.ts',
+  'drivers/socket-io.js': './src/drivers/socket-io.ts',
+  'drivers/sse.js': './src/drivers/sse.ts',
+  'drivers/supabase.js': './src/drivers/supabase.ts',
+  'drivers/centrifuge.js': './src/drivers/centrifuge.ts',
 };
 
 const bundles = new Map();
