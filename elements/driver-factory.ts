@@ -75,6 +75,36 @@ function destroyAnd(driver: Driver, close: () => void): () => void {
   };
 }
 
+interface MqttClientish {
+  once(event: 'connect' | 'error', listener: (error?: Error) => void): unknown;
+  removeAllListeners(event: 'connect' | 'error'): unknown;
+  end(force?: boolean): unknown;
+}
+
+/**
+ * Connects with MQTT 5 (its `noLocal` spares the echo of our own messages) and
+ * falls back to 3.1.1 when the broker refuses 5 (aedes, the embedded broker of
+ * `npm start`, speaks 3.1.1 only). Resolves at the first answer, or after
+ * `wait` ms with the v5 client still trying.
+ */
+async function openMqtt<C extends MqttClientish>(open: (version: 4 | 5) => C, wait = 5000): Promise<C> {
+  const client = open(5);
+  const refused = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), wait);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    client.once('error', (error) => {
+      clearTimeout(timer);
+      resolve(/protocol version/i.test(error?.message ?? ''));
+    });
+  });
+  if (!refused) return client;
+  client.end(true);
+  return open(4);
+}
+
 /**
  * Makes a driver from a name and options, importing the client library it
  * needs only now. Rejects with `MissingDriverPackageError` when it cannot be
@@ -98,7 +128,7 @@ export async function createDriver(config: DriverConfig): Promise<CreatedDriver>
       const connect = mqtt.connect ?? (mqtt as unknown as { default: typeof mqtt }).default.connect;
       const { MqttDriver } = await import('../src/drivers/mqtt.js');
       const auth = token ? { username: key || 'peerix', password: token } : {};
-      const client = connect(websocketUrl(url, '/mqtt'), { protocolVersion: 5, ...auth });
+      const client = await openMqtt((version) => connect(websocketUrl(url, '/mqtt'), { protocolVersion: version, ...auth }));
       const driver = new MqttDriver({ client: client as never, prefix });
       return { driver, close: destroyAnd(driver, () => client.end(true)) };
     }

@@ -14,3 +14,5 @@ export { mediaStates, MediaStates, STATE_LABEL, type MediaState } from './media-
 export { createDriver, MissingDriverPackageError, DRIVER_NAMES, type DriverName, type DriverConfig, type CreatedDriver } from './driver-factory.js';
 export { defineElement } from './define.js';
 export type * from './events.js';
+// The engine too, so one CDN file serves markup and script users alike.
+export * from '../src/index.js';

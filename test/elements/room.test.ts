@@ -30,7 +30,7 @@ describe('<peerix-room>', () => {
     const a = wrapper.querySelector<PeerixRoom>('#a')!;
     const b = wrapper.querySelector<PeerixRoom>('#b')!;
     const seen: string[] = [];
-    wrapper.addEventListener('peerix-connection', (e) => seen.push(e.detail.state));
+    wrapper.addEventListener('peerix-connection', (e) => seen.push((e as CustomEvent<{ state: string }>).detail.state));
     await connected([a, b]);
     expect(seen).to.include('connected');
     const remote = [...a.connections.values()][0]!;
