@@ -111,7 +111,8 @@ export class PeerixLocalMedia extends PeerixMember {
   }
 
   protected override firstUpdated(): void {
-    if (!this.manual) void this.start();
+    // After this update, not inside it.
+    if (!this.manual) void Promise.resolve().then(() => this.start());
   }
 
   protected override updated(changed: PropertyValues<this>): void {

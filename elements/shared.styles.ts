@@ -5,7 +5,7 @@ export const controlStyles = css`
   button,
   select {
     font: inherit;
-    color: var(--peerix-control-color, inherit);
+    color: var(--peerix-control-color, #212529);
     background: var(--peerix-control-background, #f1f3f5);
     border: 1px solid var(--peerix-control-border-color, #868e96);
     border-radius: var(--peerix-control-radius, 6px);

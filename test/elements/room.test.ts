@@ -36,10 +36,14 @@ describe('<peerix-room>', () => {
     const remote = [...a.connections.values()][0]!;
     expect(remote.metadata.name).to.equal('B');
     a.peer!.open({ label: 'x' });
-    const message = oneEvent(b, 'peerix-channel-message');
+    const message = new Promise<CustomEvent<{ data: string; label: string }>>((resolve) => {
+      b.addEventListener('peerix-channel-message', (e) => {
+        if (e.detail.label === 'x') resolve(e as CustomEvent<{ data: string; label: string }>);
+      });
+    });
     await until(() => remote.channels.get('x')?.readyState === 'open', 'channel x');
     void a.peer!.send('hello', { label: 'x' });
-    const event = (await message) as CustomEvent<{ data: string; label: string }>;
+    const event = await message;
     expect(event.detail.data).to.equal('hello');
     expect(event.bubbles && event.composed).to.equal(true);
   });
