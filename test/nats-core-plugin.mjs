@@ -1,5 +1,6 @@
 // @nats-io/nats-core ships CommonJS only; browsers need an ES module that names
 // its exports. This pre-bundles it once with esbuild and serves it in its place.
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 export const NATS_CORE_PATH = '/__peerix/nats-core.js';
@@ -7,8 +8,11 @@ export const NATS_CORE_PATH = '/__peerix/nats-core.js';
 let bundled;
 /** The ES module text of @nats-io/nats-core (built once per process). */
 export async function bundleNatsCore() {
+  // `export *` of a CommonJS module names nothing: list the names it exports.
+  const names = Object.keys(createRequire(import.meta.url)('@nats-io/nats-core')).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+  const contents = `import * as nats from '@nats-io/nats-core';\nexport const { ${names.join(', ')} } = nats;\nexport default nats;`;
   bundled ??= build({
-    stdin: { contents: "export * from '@nats-io/nats-core';", resolveDir: process.cwd(), loader: 'js' },
+    stdin: { contents, resolveDir: process.cwd(), loader: 'js' },
     bundle: true,
     format: 'esm',
     platform: 'browser',

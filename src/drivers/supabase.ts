@@ -36,17 +36,19 @@ interface Entry {
  * (prefix + namespace joined by `:`), `self: false` so a client never hears
  * itself, payload `{ "m": "<base64url>" }`. Realtime only takes broadcasts
  * from a joined channel, so publishing to a namespace joins its channel
- * first (and leaves it after 30 s unused). `active` is true while every
- * subscribed channel is joined; the client rejoins them after a reconnect.
+ * first (and leaves it after 30 s unused). `active` is false while a
+ * subscribed channel is not joined; the client rejoins them after a reconnect.
  */
 export class SupabaseDriver extends PubSubDriver {
   readonly supabase: SupabaseClientLike;
   #channels = new Map<string, Entry>();
+  #dead = false;
 
   constructor({ supabase, ...options }: SupabaseDriverOptions) {
     super(options);
     this.supabase = supabase;
     this.active = false;
+    queueMicrotask(() => this.#update());
   }
 
   protected topic(namespace: string[]): string {
@@ -70,13 +72,11 @@ export class SupabaseDriver extends PubSubDriver {
     return e;
   }
 
+  /** Active unless a subscribed channel is not joined (publishing joins its channel anyway). */
   #update(): void {
-    let joined = false;
-    for (const [topic, e] of this.#channels) {
-      if (e.joined) joined = true;
-      else if (this.subs.has(topic)) return this.ready(false);
-    }
-    if (joined) this.ready(true);
+    if (this.#dead) return;
+    for (const [topic, e] of this.#channels) if (!e.joined && this.subs.has(topic)) return this.ready(false);
+    this.ready(true);
   }
 
   #push(topic: string, e: Entry, message: DriverMessage): void {
@@ -120,6 +120,7 @@ export class SupabaseDriver extends PubSubDriver {
   }
 
   override destroy(): void {
+    this.#dead = true;
     for (const topic of [...this.#channels.keys()]) this.#remove(topic);
     super.destroy();
   }
