@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm run bench:size`: min+gzip sizes of the engine, each driver, and the
+// elements CDN file (driver client libraries, which load on demand, excluded).
+// Target: all elements + Lit ≤ 28 KB min+gzip.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { buildIfNeeded } from './start.mjs';
+
+const TARGET = 28 * 1024;
+const gz = (text) => gzipSync(text, { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const rows = [];
+const row = (name, text, note = '') => rows.push([name, text.length, gz(text), note]);
+
+async function bundle(entry, external) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+    plugins: [{ name: 'external', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind !== 'entry-point' && external(args.path, args.importer) ? { path: args.path, external: true } : undefined)) }],
+  });
+  return result.outputFiles[0].text;
+}
+
+buildIfNeeded({ log: () => {} });
+row('engine (dist/peerix.min.js)', readFileSync('dist/peerix.min.js', 'utf8'));
+for (const file of readdirSync('src/drivers').filter((f) => f.endsWith('.ts') && !['driver.ts', 'pubsub.ts'].includes(f)).sort()) {
+  // The driver and its pubsub base; the engine's shared modules (errors, emitter) excluded.
+  const text = await bundle(join('src/drivers', file), (path) => path.startsWith('../'));
+  row(`driver ${file.replace('.ts', '')}`, text);
+}
+const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
+const elementsOnly = await bundle('elements/index.ts', (path) => path.startsWith('../src/') || CLIENTS.test(path));
+row('elements + Lit (engine excluded)', elementsOnly, 'target ≤ 28 KB');
+row('CDN dist/peerix-elements.js (elements + Lit + engine)', readFileSync('dist/peerix-elements.js', 'utf8'));
+if (existsSync('dist/peerix-elements.iife.js')) row('IIFE dist/peerix-elements.iife.js (+ mqtt inlined)', readFileSync('dist/peerix-elements.iife.js', 'utf8'));
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'min+gzip'.padStart(9)}`);
+for (const [name, min, zipped, note] of rows) console.log(`${name.padEnd(width)}  ${kb(min).padStart(9)}  ${kb(zipped).padStart(9)}  ${note}`);
+const elements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
+console.log(`\nelements + Lit: ${kb(elements)} min+gzip — ${elements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);
