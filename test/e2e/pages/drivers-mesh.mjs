@@ -1,0 +1,66 @@
+// One peer per page over the driver the test names: window.start(options), window.state.
+import * as peerix from '/__build/peerix.js';
+
+const clients = {
+  async mqtt({ url, mqttVersion = 5 }) {
+    const { connect } = await import('/__build/mqtt.js');
+    return new peerix.MqttDriver({ client: connect(url, { protocolVersion: mqttVersion, reconnectPeriod: 500 }), prefix: 'mesh/' });
+  },
+  async nats({ url }) {
+    const { wsconnect } = await import('/__build/nats-core.js');
+    const nc = await wsconnect({ servers: url, reconnectTimeWait: 500, maxReconnectAttempts: -1 });
+    return new peerix.NatsDriver({ nc, prefix: 'mesh.' });
+  },
+  async 'socket-io'({ url }) {
+    const { io } = await import('/__build/socket.io-client.js');
+    return new peerix.SocketIoDriver({ socket: io(url, { transports: ['websocket'] }), prefix: 'peerix:' });
+  },
+  async sse({ url, token }) {
+    return new peerix.SseDriver({ url, prefix: 'mesh/', publisher: { headers: { Authorization: `Bearer ${token}` } } });
+  },
+  async supabase({ url, key }) {
+    const { createClient } = await import('/__build/supabase.js');
+    return new peerix.SupabaseDriver({ supabase: createClient(url, key, { auth: { persistSession: false } }), prefix: 'mesh:' });
+  },
+  async centrifuge({ url, token }) {
+    const { Centrifuge } = await import('/__build/centrifuge.js');
+    const centrifuge = new Centrifuge(url, { token });
+    centrifuge.connect();
+    return new peerix.CentrifugeDriver({ centrifuge, prefix: 'mesh:' });
+  },
+};
+
+window.state = { messages: [], streams: [], errors: [], actives: [] };
+window.start = async ({ kind, room, name, share, ...options }) => {
+  const driver = await clients[kind](options);
+  driver.on('active', ({ active }) => state.actives.push(active));
+  const peer = new peerix.Peer({ driver });
+  window.peer = peer;
+  window.driver = driver;
+  peer.on('channel:message', ({ remote, data }) => state.messages.push(`${remote.metadata.name}:${data}`));
+  peer.on('stream:add', ({ remote, stream, label }) => state.streams.push({ from: remote.metadata.name, stream, label }));
+  peer.on('error', ({ error }) => state.errors.push(`${error.code}: ${error.message}`));
+  peer.open({ label: 'data' });
+  if (share) {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 }, audio: false });
+    peer.share({ label: 'camera', stream });
+  }
+  await peer.join({ room, metadata: { name } });
+};
+window.openChannels = () => [...peer.connections.values()].filter((r) => r.channels?.get('data')?.readyState === 'open').map((r) => r.metadata.name).sort();
+window.framesFrom = (name, ms = 1500) => {
+  const entry = state.streams.find((s) => s.from === name);
+  if (!entry) return Promise.resolve(-1);
+  return new Promise((resolve) => {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = entry.stream;
+    document.body.append(video);
+    let frames = 0;
+    const tick = () => { frames++; video.requestVideoFrameCallback(tick); };
+    video.requestVideoFrameCallback(tick);
+    video.play().catch(() => {});
+    setTimeout(() => { video.remove(); resolve(frames); }, ms);
+  });
+};
+window.ready = true;
