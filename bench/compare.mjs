@@ -1,0 +1,383 @@
+#!/usr/bin/env node
+// `npm run bench`: Peerix beside Trystero (MQTT), PeerJS (PeerServer) and
+// simple-peer (a WebSocket relay) in ONE run: the same Chromium, the same
+// machine, every server on 127.0.0.1 inside the network namespace that
+// scripts/netns.mjs makes. Every browser↔server WebSocket goes through a
+// counting proxy (bench/lib/servers.mjs), so signaling is counted the same
+// way for all four. Prints a Markdown table and writes bench/results/latest.{md,svg,json}.
+// A benchmark, not a test: targets are printed beside the figures, never asserted.
+//
+// Environment: BENCH_RUNS (mesh runs, default 5), BENCH_TPUT_RUNS (default 3),
+// BENCH_CPU_SECONDS (default 30), BENCH_CPU_LIBS (default peerix,peerjs,simple-peer),
+// BENCH_ONLY (comma list of sections: mesh,video,signaling,throughput,size,cpu),
+// BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener).
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../test/browsers.mjs';
+import { startMosquitto, startPeerServer, startRelay, startCountingProxy } from './lib/servers.mjs';
+import { ROOT, buildPages, measureSizes } from './lib/build.mjs';
+import { renderMarkdown, renderSvg } from './lib/report.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 3);
+const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
+const CPU_LIBS = (process.env.BENCH_CPU_LIBS ?? 'peerix,peerjs,simple-peer').split(',');
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const MQTT_VIA = process.env.BENCH_MQTT_VIA ?? 'tcp';
+const RAW_WINDOW = (process.env.BENCH_RAW_WINDOW ?? '1048576,262144').split(',').map(Number);
+const LIBS = ['peerix', 'trystero', 'peerjs', 'simple-peer'].filter((l) => !process.env.BENCH_LIBS || process.env.BENCH_LIBS.split(',').includes(l));
+const MESH_SIZES = (process.env.BENCH_MESH ?? '2,4,6').split(',').map(Number);
+const SIGNALING = [[2, 'in turn'], [2, 'at once'], [4, 'in turn'], [8, 'in turn'], [8, 'at once']];
+const TOTAL = 32 * 1024 * 1024;
+const WARMUP = 4 * 1024 * 1024;
+const started = Date.now();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
+const wants = (section) => !ONLY || ONLY.has(section);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length, values: xs });
+const errorText = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 140);
+
+/** Rejects after `ms` with "timeout: what". */
+function within(ms, promise, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timeout after ${ms / 1000} s: ${what}`)), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+// ─────────────────────────── servers and cleanup ───────────────────────────
+const cleanups = [];
+let cleaning = false;
+async function cleanup() {
+  if (cleaning) return;
+  cleaning = true;
+  for (const fn of cleanups.reverse()) {
+    try { await within(5000, Promise.resolve().then(fn), 'cleanup'); } catch (error) { log('cleanup:', errorText(error)); }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { cleanup().finally(() => process.exit(130)); });
+for (const event of ['uncaughtException', 'unhandledRejection']) {
+  process.on(event, (error) => {
+    console.error(`bench: ${event}:`, error);
+    cleanup().finally(() => process.exit(1));
+  });
+}
+
+const pages = await buildPages(['raw', ...LIBS]);
+const mosquitto = await startMosquitto();
+cleanups.push(() => mosquitto.stop());
+const peerServer = await startPeerServer();
+cleanups.push(() => peerServer.stop());
+const relay = await startRelay();
+cleanups.push(() => relay.stop());
+const proxies = {
+  mqtt: await startCountingProxy({ target: MQTT_VIA === 'ws' ? { ws: `ws://127.0.0.1:${mosquitto.wsPort}` } : { tcp: mosquitto.port }, protocol: 'mqtt' }),
+  peerjs: await startCountingProxy({ target: { ws: `ws://127.0.0.1:${peerServer.port}` } }),
+  relay: await startCountingProxy({ target: { ws: `ws://127.0.0.1:${relay.port}` } }),
+};
+for (const p of Object.values(proxies)) cleanups.push(() => p.stop());
+const proxyOf = { peerix: proxies.mqtt, trystero: proxies.mqtt, peerjs: proxies.peerjs, 'simple-peer': proxies.relay };
+const urls = { mqtt: proxies.mqtt.url, peerjs: `http://127.0.0.1:${proxies.peerjs.port}`, relay: proxies.relay.url };
+
+const http = createServer((req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const bundle = url.pathname.match(/^\/__bench\/([\w-]+)\.js$/)?.[1];
+  if (bundle && pages[bundle]) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(pages[bundle]);
+  if (url.pathname === '/bench/pages/index.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(readFileSync(joinPath(ROOT, 'bench/pages/index.html')));
+  res.writeHead(404).end();
+});
+await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+cleanups.push(() => new Promise((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }));
+const base = `http://127.0.0.1:${http.address().port}`;
+
+requireBrowser(CHROMIUM_PATH, 'chromium');
+let browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+cleanups.push(() => browser.close());
+const browserVersion = browser.version();
+
+async function ensureBrowser() {
+  if (browser.isConnected()) return;
+  log('browser gone: launching it again');
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+}
+
+/** n pages of `lib`, one browser context each. */
+async function openPages(lib, n) {
+  await ensureBrowser();
+  const contexts = [];
+  const close = () => Promise.all(contexts.map((c) => within(5000, c.close(), 'context close').catch(() => {})));
+  try {
+    const list = await Promise.all(Array.from({ length: n }, async (_, i) => {
+      const context = await browser.newContext({ permissions: ['camera'] });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('console', (m) => { if (process.env.BENCH_CONSOLE) console.error(`[${lib} ${i}] ${m.type()}: ${m.text()}`); });
+      await page.goto(`${base}/bench/pages/index.html?lib=${lib}${process.env.BENCH_DEBUG ? `&debug=${process.env.BENCH_DEBUG}` : ""}`);
+      await page.waitForFunction(() => window.benchReady || window.benchError, null, { timeout: 15000 });
+      const loadError = await page.evaluate(() => window.benchError);
+      if (loadError) throw new Error(`page did not load: ${loadError}`);
+      return page;
+    }));
+    return { pages: list, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const status = (page) => page.evaluate(() => window.bench.status());
+const join = (page, options) => within(20000, page.evaluate((o) => window.bench.join(o), options), 'join');
+const room = () => `r${Math.random().toString(36).slice(2, 10)}`;
+
+/** Polls every page until `done(statuses)` or a page reports an error. */
+async function until(list, done, ms, what) {
+  const start = Date.now();
+  for (;;) {
+    const statuses = await Promise.all(list.map(status));
+    const failed = statuses.find((s) => s.error);
+    if (failed) throw new Error(failed.error);
+    if (done(statuses)) return statuses;
+    if (Date.now() - start > ms) {
+      throw new Error(`timeout after ${ms / 1000} s: ${what} (open channels per page: ${statuses.map((s) => s.openCount).join(',')})`);
+    }
+    await sleep(25);
+  }
+}
+const meshDone = (n) => (statuses) => statuses.every((s) => s.t1 && s.openCount >= n - 1);
+
+/** Runs `fn` and turns a failure into `{ failed: reason }`. */
+async function attempt(label, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    log(`${label}: failed: ${errorText(error)}`);
+    return { failed: errorText(error) };
+  }
+}
+
+const results = {
+  date: new Date().toISOString(),
+  browser: `Chromium ${browserVersion}`,
+  machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
+  settings: { runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA },
+  mesh: {}, video: {}, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
+};
+
+// ─────────────────────────── time to full mesh ───────────────────────────
+async function meshRun(lib, n, { video = false } = {}) {
+  const { pages: list, close } = await openPages(lib, n);
+  try {
+    const name = room();
+    await Promise.all(list.map((p, i) => join(p, { room: name, n, index: i, urls, video })));
+    const statuses = await until(list, video
+      ? (s) => s.every((x) => Object.keys(x.firstFrame).length >= n - 1)
+      : meshDone(n), 30000, video ? 'first remote video frame' : 'full mesh');
+    const t0 = Math.min(...statuses.map((s) => s.t0));
+    const t1 = Math.max(...statuses.map((s) => (video ? Math.max(...Object.values(s.firstFrame)) : s.t1)));
+    return t1 - t0;
+  } finally {
+    await list.map((p) => p.evaluate(() => window.bench.leave()).catch(() => {})).reduce((a, b) => a.then(() => b), Promise.resolve());
+    await close();
+  }
+}
+
+async function measureRuns(lib, n, runs, options) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(await within(60000, meshRun(lib, n, options), `${lib} N=${n}`));
+  }
+  return summary(times);
+}
+
+if (wants('mesh')) {
+  for (const n of MESH_SIZES) {
+    for (const lib of LIBS) {
+      log(`mesh: ${lib} N=${n} × ${RUNS}`);
+      (results.mesh[lib] ??= {})[n] = await attempt(`mesh ${lib} N=${n}`, () => measureRuns(lib, n, RUNS));
+    }
+  }
+}
+if (wants('video')) {
+  for (const lib of LIBS) {
+    log(`first video frame: ${lib} × ${RUNS}`);
+    results.video[lib] = await attempt(`video ${lib}`, () => measureRuns(lib, 2, RUNS, { video: true }));
+  }
+}
+
+// ─────────────────────────── signaling at the broker ───────────────────────────
+async function signalingRun(lib, n, mode, idleSeconds) {
+  const proxy = proxyOf[lib];
+  const { pages: list, close } = await openPages(lib, n);
+  try {
+    const name = room();
+    proxy.reset();
+    if (mode === 'at once') {
+      await Promise.all(list.map((p, i) => join(p, { room: name, n, index: i, urls })));
+    } else {
+      for (const [i, page] of list.entries()) {
+        await join(page, { room: name, n, index: i, urls });
+        const first = list.slice(0, i + 1);
+        await until(first, (s) => s[i].joinedAt && s.every((x) => x.openCount >= i), 30000, `mesh of ${i + 1}`);
+      }
+    }
+    await until(list, meshDone(n), 30000, 'full mesh');
+    await sleep(1000); // late candidates and acknowledgements
+    const connect = proxy.snapshot();
+    let idle = null;
+    if (idleSeconds) {
+      await sleep(2000);
+      proxy.reset();
+      await sleep(idleSeconds * 1000);
+      idle = proxy.snapshot();
+    }
+    return { ...connect, idle };
+  } finally {
+    for (const p of list) await p.evaluate(() => window.bench.leave()).catch(() => {});
+    await close();
+  }
+}
+
+if (wants('signaling')) {
+  for (const lib of LIBS) {
+    results.signaling[lib] = {};
+    for (const [n, mode] of SIGNALING) {
+      log(`signaling: ${lib} N=${n} ${mode}`);
+      const idleSeconds = n === 4 ? 10 : 0;
+      const r = await attempt(`signaling ${lib} N=${n} ${mode}`, () => within(120000, signalingRun(lib, n, mode, idleSeconds), 'signaling'));
+      if (r.idle) { results.idle[lib] = { n, ...r.idle }; delete r.idle; }
+      else if (n === 4 && r.failed) results.idle[lib] = r;
+      results.signaling[lib][`${n} ${mode}`] = r;
+    }
+  }
+}
+
+// ─────────────────────────── data channel throughput ───────────────────────────
+async function connectPair(lib) {
+  const session = await openPages(lib, 2);
+  const [a, b] = session.pages;
+  try {
+    if (lib === 'raw') {
+      await Promise.all(session.pages.map((p) => join(p, { n: 2, urls, rawWindow: RAW_WINDOW })));
+      const offer = await a.evaluate(() => window.raw.offer());
+      const answer = await b.evaluate((o) => window.raw.answer(o), offer);
+      await a.evaluate((x) => window.raw.accept(x), answer);
+    } else {
+      const name = room();
+      await Promise.all(session.pages.map((p, i) => join(p, { room: name, n: 2, index: i, urls })));
+    }
+    await until(session.pages, meshDone(2), 30000, 'data channel');
+    await sleep(300);
+    return session;
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+async function throughputRuns(lib, size) {
+  const session = await connectPair(lib);
+  const [sender, receiver] = session.pages;
+  try {
+    const rates = [];
+    // Run 0 warms up (a first transfer was often several times slower here); not counted.
+    for (let i = 0; i <= TPUT_RUNS; i++) {
+      const total = i === 0 ? WARMUP : TOTAL;
+      await receiver.evaluate((bytes) => window.bench.expect(bytes), total);
+      const txStart = await within(120000, sender.evaluate((o) => window.bench.sendBulk(o), { size, count: total / size }), 'send');
+      const [s] = await until([receiver], (x) => x[0].rxDone, 120000, `${total} bytes received`);
+      const sendError = (await status(sender)).error;
+      if (sendError) throw new Error(sendError);
+      if (i > 0) rates.push(TOTAL / ((s.rxDone - txStart) / 1000) / 1e6);
+      await sleep(300);
+    }
+    return summary(rates);
+  } finally {
+    for (const p of session.pages) await p.evaluate(() => window.bench.leave()).catch(() => {});
+    await session.close();
+  }
+}
+
+if (wants('throughput')) {
+  for (const size of [16384, 65536]) {
+    for (const lib of ['raw', ...LIBS]) {
+      log(`throughput: ${lib} ${size / 1024} KiB × ${TPUT_RUNS}`);
+      (results.throughput[lib] ??= {})[size] = await attempt(`throughput ${lib} ${size}`, () => within(600000, throughputRuns(lib, size), 'throughput'));
+    }
+  }
+}
+
+// ─────────────────────────── bundle size ───────────────────────────
+if (wants('size')) {
+  log('sizes');
+  results.sizes = await attempt('sizes', () => measureSizes());
+}
+
+// ─────────────────────────── CPU of a 6-page video mesh ───────────────────────────
+const CLK_TCK = 100;
+/** utime+stime (s) of every Chromium process below this Node process. */
+function chromiumCpuSeconds() {
+  const procs = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      procs.set(Number(entry), { comm, ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK });
+    } catch {}
+  }
+  const below = (pid) => { for (let p = procs.get(pid)?.ppid; p; p = procs.get(p)?.ppid) if (p === process.pid) return true; return false; };
+  let total = 0;
+  let count = 0;
+  for (const [pid, p] of procs) if (/chrom/i.test(p.comm) && below(pid)) { total += p.cpu; count++; }
+  return { seconds: total, processes: count };
+}
+
+async function cpuRun(lib, n = 6) {
+  const { pages: list, close } = await openPages(lib, n);
+  try {
+    const name = room();
+    await Promise.all(list.map((p, i) => join(p, { room: name, n, index: i, urls, video: true })));
+    await until(list, (s) => s.every((x) => x.openCount >= n - 1 && Object.keys(x.firstFrame).length >= n - 1), 60000, 'video mesh');
+    await sleep(3000);
+    const frames = async () => (await Promise.all(list.map((p) => p.evaluate(() => window.bench.framesDecoded())))).reduce((a, b) => a + b, 0);
+    const f0 = await frames();
+    const c0 = chromiumCpuSeconds();
+    const w0 = Date.now();
+    await sleep(CPU_SECONDS * 1000);
+    const c1 = chromiumCpuSeconds();
+    const wall = (Date.now() - w0) / 1000;
+    const f1 = await frames();
+    const cpu = c1.seconds - c0.seconds;
+    return { cpuSeconds: cpu, wallSeconds: wall, cores: cpu / wall, processes: c1.processes, framesDecoded: f1 - f0, fps: (f1 - f0) / wall, cpuMsPerFrame: (cpu * 1000) / Math.max(1, f1 - f0) };
+  } finally {
+    for (const p of list) await p.evaluate(() => window.bench.leave()).catch(() => {});
+    await close();
+  }
+}
+
+if (wants('cpu')) {
+  for (const lib of CPU_LIBS) {
+    log(`cpu: ${lib} 6 pages with video, ${CPU_SECONDS} s`);
+    results.cpu[lib] = await attempt(`cpu ${lib}`, () => within(CPU_SECONDS * 1000 + 120000, cpuRun(lib), 'cpu'));
+    await sleep(2000);
+  }
+}
+
+// ─────────────────────────── report ───────────────────────────
+results.durationSeconds = Math.round((Date.now() - started) / 1000);
+await cleanup();
+const md = renderMarkdown(results);
+const out = joinPath(ROOT, 'bench/results');
+mkdirSync(out, { recursive: true });
+writeFileSync(joinPath(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(joinPath(out, 'latest.md'), md);
+writeFileSync(joinPath(out, 'latest.svg'), renderSvg(results));
+console.log(md);
+log(`wrote bench/results/latest.{md,svg,json} in ${results.durationSeconds} s`);
+process.exit(0);
