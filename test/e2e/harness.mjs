@@ -34,7 +34,10 @@ async function bundle(name) {
   const entry = ENTRIES[name];
   if (!entry) return null;
   if (!bundles.has(name)) {
-    const contents = entry.startsWith('./') ? `export * from '${entry}';` : `export * from '${entry}';`;
+    // mqtt's browser ESM has only a default export: re-export it and name `connect` too.
+    const contents = name === 'mqtt.js'
+      ? "import mqtt from 'mqtt'; export default mqtt; export const connect = (...args) => mqtt.connect(...args);"
+      : `export * from '${entry}';`;
     bundles.set(name, build({
       stdin: { contents, resolveDir: ROOT, loader: 'ts' },
       bundle: true,
