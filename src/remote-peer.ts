@@ -84,7 +84,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #host: RemoteHost;
   #polite: boolean;
   #state: ConnectionState = 'new';
-  #signal: RTCDataChannel;
+  #signal: RTCDataChannel | null = null;
   #inbandOpen = false;
   #mayOfferViaBroker: boolean;
   #makingOffer = false;
@@ -108,6 +108,10 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #timeout: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
   #lastPing = 0;
+  /** Polite side: initial shares wait for the impolite side's first round (see #startSharing). */
+  #holdingShares = false;
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
+  #awaitingRemoteRound = false;
   #disposed = false;
   #channelHost: ChannelHost;
 
@@ -130,11 +134,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
     pc.onconnectionstatechange = () => this.#onConnectionState();
     pc.ondatachannel = (event) => this.#onRemoteChannel(event.channel);
     pc.ontrack = (event) => this.#onTrack(event);
-    this.#signal = pc.createDataChannel(SIGNAL_LABEL, SIGNAL_CHANNEL);
-    this.#signal.binaryType = 'arraybuffer';
-    this.#signal.onopen = () => this.#onSignalOpen();
-    this.#signal.onclose = () => this.dispose(this.#state === 'connected' ? 'vanished' : 'failed');
-    this.#signal.onmessage = (event) => this.#onSignalMessage(event.data);
+    // The answerer adds channel 0 once the offer is applied, so it never fires a
+    // negotiationneeded of its own that could later cross the offerer's renegotiation.
+    if (offerer) this.#createSignalChannel();
     if (host.connectionTimeout > 0) {
       this.#timeout = setTimeout(() => {
         if (this.#state === 'connected' || this.#disposed) return;
@@ -143,6 +145,15 @@ export class RemotePeer extends Emitter<PeerEvents> {
       }, host.connectionTimeout);
     }
     queueMicrotask(() => this.#emit('connection:new', { remote: this, state: 'new' }));
+  }
+
+  #createSignalChannel(): void {
+    const signal = this.connection.createDataChannel(SIGNAL_LABEL, SIGNAL_CHANNEL);
+    signal.binaryType = 'arraybuffer';
+    signal.onopen = () => this.#onSignalOpen();
+    signal.onclose = () => this.dispose(this.#state === 'connected' ? 'vanished' : 'failed');
+    signal.onmessage = (event) => this.#onSignalMessage(event.data);
+    this.#signal = signal;
   }
 
   /** `new`, `connecting`, `connected`, `disconnected`, `failed` or `closed`. */
@@ -219,7 +230,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     if (current) return this.#replace(current, entry);
     const share: LocalShare = { entry, senders: [] };
     this.#localShares.set(entry.label, share);
-    if (this.#inbandOpen) this.#addSenders(share);
+    if (this.#inbandOpen && !this.#holdingShares) this.#addSenders(share);
   }
 
   /** Stops sharing a stream (by stream, label or `{ label }`) with this peer. */
@@ -267,10 +278,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#timeout);
     clearTimeout(this.#candidateTimer);
+    clearTimeout(this.#holdTimer);
     this.#wakeGatherWaiters();
     for (const channel of [...this.#channels.values()]) channel.close();
     for (const remote of [...this.#remoteTracks.keys()]) this.#removeRemoteTrack(remote);
-    this.#signal.onopen = this.#signal.onclose = this.#signal.onmessage = null;
+    if (this.#signal) this.#signal.onopen = this.#signal.onclose = this.#signal.onmessage = null;
     const pc = this.connection;
     pc.onnegotiationneeded = pc.onicecandidate = pc.onicegatheringstatechange = null;
     pc.onconnectionstatechange = pc.ondatachannel = pc.ontrack = null;
@@ -317,16 +329,22 @@ export class RemotePeer extends Emitter<PeerEvents> {
     }
     this.#settingRemoteAnswer = description.type === 'answer';
     try {
+      // Explicit rollback: clearer than the implicit one across browsers.
+      if (collision && pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
       await pc.setRemoteDescription(description);
+      if (!this.#signal) this.#createSignalChannel();
     } finally {
       this.#settingRemoteAnswer = false;
     }
     if (this.#state === 'new') this.#setState('connecting');
     await this.#flushRemoteCandidates();
-    this.#reconcileRemoteTracks();
+    // currentDirection is only settled once the round is complete (stable).
+    if (!isOffer) this.#reconcileRemoteTracks();
     if (isOffer) {
       await pc.setLocalDescription();
+      this.#reconcileRemoteTracks();
       await this.#sendDescription();
+      if (this.#awaitingRemoteRound) this.#releaseShares();
     }
   }
 
@@ -336,6 +354,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     const local = pc.localDescription;
     if (!local || this.#disposed) return;
     if (this.#inbandReady()) {
+      debug('in-band', local.type, 'to', this.id.slice(0, 8));
       this.#sendInband({ kind: 'Description', type: local.type as 'offer' | 'answer', sdp: local.sdp });
       return;
     }
@@ -435,7 +454,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
   #inbandReady(): boolean {
     const state = this.connection.connectionState;
-    return this.#inbandOpen && this.#signal.readyState === 'open' && state !== 'disconnected' && state !== 'failed';
+    return this.#inbandOpen && this.#signal?.readyState === 'open' && state !== 'disconnected' && state !== 'failed';
   }
 
   #onConnectionState(): void {
@@ -483,7 +502,36 @@ export class RemotePeer extends Emitter<PeerEvents> {
       const { label: _label, ...init } = options;
       this.#createOrRequest(label, init);
     }
+    this.#startSharing();
+  }
+
+  /**
+   * Both sides usually have streams to add the moment the channel opens, and two
+   * crossing offers are where browsers differ most (Chromium cannot take a
+   * Firefox offer after rolling its own back). So the impolite side goes first:
+   * it says what it shares (possibly nothing) and offers; the polite side adds
+   * its own tracks once that round is answered.
+   */
+  #startSharing(): void {
+    if (this.#polite) {
+      this.#holdingShares = true;
+      // The impolite side always speaks first; the timer only guards against a silent remote.
+      this.#holdTimer = setTimeout(() => {
+        debug('no initial Streams from', this.id.slice(0, 8), '- sharing anyway');
+        this.#releaseShares();
+      }, 10_000);
+    }
     for (const entry of this.#host.shares()) if (!this.#localShares.has(entry.label)) this.share(entry);
+    if (this.#polite) return;
+    for (const share of this.#localShares.values()) if (!share.senders.length) this.#addSenders(share);
+    if (![...this.#localShares.values()].some((share) => share.senders.length)) this.#announceStreams([]);
+  }
+
+  #releaseShares(): void {
+    if (!this.#holdingShares || this.#disposed) return;
+    this.#holdingShares = false;
+    this.#awaitingRemoteRound = false;
+    clearTimeout(this.#holdTimer);
     for (const share of this.#localShares.values()) if (!share.senders.length) this.#addSenders(share);
   }
 
@@ -504,7 +552,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   // ───────────────────────── in-band messages ─────────────────────────
 
   #sendInband(message: SignalMessage): void {
-    if (this.#signal.readyState !== 'open') return;
+    if (this.#signal?.readyState !== 'open') return;
     try {
       this.#signal.send(encodeFrame(message) as Uint8Array<ArrayBuffer>);
     } catch (error) {
@@ -524,6 +572,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     }
     switch (message.kind) {
       case 'Description':
+        debug('in-band', message.type, 'from', this.id.slice(0, 8));
         this.#enqueue(() => this.#onDescription({ type: message.type, sdp: message.sdp }));
         break;
       case 'Ice':
@@ -538,7 +587,12 @@ export class RemotePeer extends Emitter<PeerEvents> {
         this.#channels.get(message.label)?.close();
         break;
       case 'Streams':
+        debug('streams from', this.id.slice(0, 8), message.streams.length, this.#holdingShares ? '(holding)' : '');
         for (const info of message.streams) this.#streamLabels.set(info.id, info.label);
+        if (this.#holdingShares) {
+          if (message.streams.length) this.#awaitingRemoteRound = true;
+          else this.#releaseShares();
+        }
         break;
       case 'Unshare':
         this.#onUnshare(message.streamId, message.tracks);
@@ -629,11 +683,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#sendInband({ kind: 'Streams', streams });
   }
 
-  #addSenders(share: LocalShare): void {
+  #addSenders(share: LocalShare, announce = true): void {
     const { stream, label } = share.entry;
     const tracks = stream.getTracks().filter((t) => t.readyState === 'live');
     if (!tracks.length) return;
-    this.#announceStreams([{ id: stream.id, label, tracks: tracks.map((t) => t.id) }]);
+    if (announce) this.#announceStreams([streamInfo(share.entry)]);
     for (const track of tracks) {
       try {
         const sender = this.connection.addTrack(track, stream);
@@ -648,7 +702,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   /** Same label, new stream: swap tracks in place where kinds match (no renegotiation). */
   #replace(share: LocalShare, entry: ShareEntry): void {
     share.entry = entry;
-    if (!this.#inbandOpen) return;
+    if (!this.#inbandOpen || this.#holdingShares) return;
     const unused = [...share.senders];
     const added: MediaStreamTrack[] = [];
     const tracks = entry.stream.getTracks().filter((t) => t.readyState === 'live');
@@ -769,6 +823,10 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #error(error: PeerixError): void {
     this.#emit('error', { error, remote: this, peerId: this.id });
   }
+}
+
+function streamInfo(entry: ShareEntry): StreamInfo {
+  return { id: entry.stream.id, label: entry.label, tracks: entry.stream.getTracks().filter((t) => t.readyState === 'live').map((t) => t.id) };
 }
 
 function kindOfSender(sender: RTCRtpSender): string | undefined {
