@@ -4,6 +4,8 @@ const COLORS = { peerix: '#1f6feb', trystero: '#8250df', peerjs: '#d29922', 'sim
 
 const ms = (x) => (x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 const fail = (r) => `failed: ${r.failed}`;
+const runsNote = (r) => (r.failures?.length ? ` — ${r.failures.length} of ${r.runs + r.failures.length} runs failed: ${r.failures[0]}` : '');
+const cell = (r) => (!r ? '—' : r.failed ? fail(r) : `${ms(r.median)} (${ms(r.min)}–${ms(r.max)})${runsNote(r)}`);
 const kb = (b) => (b >= 10240 ? `${(b / 1024).toFixed(1)} KB` : `${(b / 1024).toFixed(2)} KB`);
 const ok = (r) => r && !r.failed;
 
@@ -38,12 +40,12 @@ export function renderMarkdown(res) {
     out.push('');
     const rows = [];
     for (const n of [2, 4, 6]) {
-      const cells = LIBS.map((l) => res.mesh[l]?.[n]).map((r) => (!r ? '—' : r.failed ? fail(r) : `${ms(r.median)} (${ms(r.min)}–${ms(r.max)})`));
+      const cells = LIBS.map((l) => res.mesh[l]?.[n]).map(cell);
       const p = res.mesh.peerix?.[n];
       rows.push([`N = ${n}`, ...cells, ratios(p, LIBS.slice(1).map((l) => [l, res.mesh[l]?.[n]]), (r) => r.median)]);
     }
     if (Object.keys(res.video).length) {
-      const cells = LIBS.map((l) => res.video[l]).map((r) => (!r ? '—' : r.failed ? fail(r) : `${ms(r.median)} (${ms(r.min)}–${ms(r.max)})`));
+      const cells = LIBS.map((l) => res.video[l]).map(cell);
       rows.push(['first remote video frame, N = 2', ...cells, ratios(res.video.peerix, LIBS.slice(1).map((l) => [l, res.video[l]]), (r) => r.median)]);
     }
     out.push(table(['', ...LIBS, 'Peerix ÷ other (median)'], rows));
@@ -126,8 +128,8 @@ export function renderMarkdown(res) {
   if (Object.keys(res.cpu).length) {
     out.push(`## CPU of a 6-page mesh with fake video (${res.settings.cpuSeconds} s, every Chromium process)`);
     out.push('');
-    const rows = Object.entries(res.cpu).map(([l, r]) => (r.failed ? [l, fail(r), '', '', ''] : [l, `${r.cpuSeconds.toFixed(1)} s (${r.cores.toFixed(2)} cores)`, `${r.fps.toFixed(0)}`, `${r.cpuMsPerFrame.toFixed(2)} ms`, `${r.processes}`]));
-    out.push(table(['library', 'CPU time (utime+stime)', 'video frames decoded / s (all 30 streams)', 'CPU per decoded frame', 'processes']  , rows));
+    const rows = Object.entries(res.cpu).map(([l, r]) => (r.failed ? [l, fail(r), '', '', '', ''] : [l, `${r.cpuSeconds.toFixed(1)} s (${r.cores.toFixed(2)} cores)`, `${r.streams} of ${r.expectedStreams}`, `${r.fps.toFixed(0)}`, `${r.cpuMsPerFrame.toFixed(2)} ms`, `${r.processes}`]));
+    out.push(table(['library', 'CPU time (utime+stime)', 'remote videos showing frames', 'video frames decoded / s (all streams)', 'CPU per decoded frame', 'processes'], rows));
     out.push('');
     out.push('320×240 at 15 fps fake camera on each page, 30 remote streams. On a 2-core machine the mesh can saturate the CPU: compare CPU per decoded frame as well as CPU time.');
     out.push('');
