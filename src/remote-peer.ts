@@ -108,10 +108,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #timeout: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
   #lastPing = 0;
-  /** Polite side: initial shares wait for the impolite side's first round (see #startSharing). */
-  #holdingShares = false;
-  #holdTimer: ReturnType<typeof setTimeout> | undefined;
-  #awaitingRemoteRound = false;
+  #offerRequested = false;
   #disposed = false;
   #channelHost: ChannelHost;
 
@@ -230,7 +227,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     if (current) return this.#replace(current, entry);
     const share: LocalShare = { entry, senders: [] };
     this.#localShares.set(entry.label, share);
-    if (this.#inbandOpen && !this.#holdingShares) this.#addSenders(share);
+    if (this.#inbandOpen) this.#addSenders(share);
   }
 
   /** Stops sharing a stream (by stream, label or `{ label }`) with this peer. */
@@ -278,7 +275,6 @@ export class RemotePeer extends Emitter<PeerEvents> {
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#timeout);
     clearTimeout(this.#candidateTimer);
-    clearTimeout(this.#holdTimer);
     this.#wakeGatherWaiters();
     for (const channel of [...this.#channels.values()]) channel.close();
     for (const remote of [...this.#remoteTracks.keys()]) this.#removeRemoteTrack(remote);
@@ -299,10 +295,30 @@ export class RemotePeer extends Emitter<PeerEvents> {
     });
   }
 
-  async #negotiate(): Promise<void> {
-    if (this.#disposed || (!this.#inbandReady() && !this.#mayOfferViaBroker)) return;
+  /**
+   * Makes an offer. In-band only the impolite side offers: the polite side asks
+   * it to (`Negotiate`, with the m-lines its new tracks need), so two offers
+   * never cross. Crossing offers are where browsers differ most: Chromium
+   * cannot apply a Firefox offer after rolling back its own ("RTP extension ID
+   * reassignment not supported"). Through the broker (first connection, ICE
+   * restart) either side may offer and perfect negotiation settles collisions.
+   */
+  async #negotiate(forced = false): Promise<void> {
+    if (this.#disposed) return;
     const pc = this.connection;
-    if (pc.signalingState !== 'stable') return; // the pending round will re-fire negotiationneeded
+    if (this.#inbandReady()) {
+      if (this.#polite) {
+        this.#sendInband({ kind: 'Negotiate', ...this.#unassociatedKinds() });
+        return;
+      }
+    } else if (!this.#mayOfferViaBroker) {
+      return;
+    }
+    if (pc.signalingState !== 'stable') {
+      // negotiationneeded fires again after the round; a requested offer must be remembered.
+      if (forced) this.#offerRequested = true;
+      return;
+    }
     try {
       this.#makingOffer = true;
       await pc.setLocalDescription();
@@ -311,6 +327,28 @@ export class RemotePeer extends Emitter<PeerEvents> {
     } finally {
       this.#makingOffer = false;
     }
+  }
+
+  /** Local transceivers with a track but no m-line yet, by kind. */
+  #unassociatedKinds(): { audio: number; video: number } {
+    const counts = { audio: 0, video: 0 };
+    for (const t of this.connection.getTransceivers()) {
+      const kind = t.sender.track?.kind;
+      if (t.mid === null && (kind === 'audio' || kind === 'video') && t.currentDirection !== 'stopped') counts[kind]++;
+    }
+    return counts;
+  }
+
+  /** Impolite side: the polite side needs an offer, with room for its new tracks. */
+  #onNegotiateRequest(audio: number, video: number): void {
+    if (this.#polite) {
+      this.#error(new PeerixError('ERR_UNEXPECTED', 'a Negotiate request from the impolite side', { peerId: this.id }));
+      return;
+    }
+    for (let i = 0; i < audio; i++) this.connection.addTransceiver('audio', { direction: 'recvonly' });
+    for (let i = 0; i < video; i++) this.connection.addTransceiver('video', { direction: 'recvonly' });
+    // New transceivers fire negotiationneeded by themselves; a direction change needs asking.
+    if (audio + video === 0) this.#enqueue(() => this.#negotiate(true));
   }
 
   async #onDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -339,12 +377,17 @@ export class RemotePeer extends Emitter<PeerEvents> {
     if (this.#state === 'new') this.#setState('connecting');
     await this.#flushRemoteCandidates();
     // currentDirection is only settled once the round is complete (stable).
-    if (!isOffer) this.#reconcileRemoteTracks();
+    if (!isOffer) {
+      this.#reconcileRemoteTracks();
+      if (this.#offerRequested) {
+        this.#offerRequested = false;
+        this.#enqueue(() => this.#negotiate(true));
+      }
+    }
     if (isOffer) {
       await pc.setLocalDescription();
       this.#reconcileRemoteTracks();
       await this.#sendDescription();
-      if (this.#awaitingRemoteRound) this.#releaseShares();
     }
   }
 
@@ -505,33 +548,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#startSharing();
   }
 
-  /**
-   * Both sides usually have streams to add the moment the channel opens, and two
-   * crossing offers are where browsers differ most (Chromium cannot take a
-   * Firefox offer after rolling its own back). So the impolite side goes first:
-   * it says what it shares (possibly nothing) and offers; the polite side adds
-   * its own tracks once that round is answered.
-   */
+  /** Adds the tracks of shares made before the in-band channel opened. */
   #startSharing(): void {
-    if (this.#polite) {
-      this.#holdingShares = true;
-      // The impolite side always speaks first; the timer only guards against a silent remote.
-      this.#holdTimer = setTimeout(() => {
-        debug('no initial Streams from', this.id.slice(0, 8), '- sharing anyway');
-        this.#releaseShares();
-      }, 10_000);
-    }
     for (const entry of this.#host.shares()) if (!this.#localShares.has(entry.label)) this.share(entry);
-    if (this.#polite) return;
-    for (const share of this.#localShares.values()) if (!share.senders.length) this.#addSenders(share);
-    if (![...this.#localShares.values()].some((share) => share.senders.length)) this.#announceStreams([]);
-  }
-
-  #releaseShares(): void {
-    if (!this.#holdingShares || this.#disposed) return;
-    this.#holdingShares = false;
-    this.#awaitingRemoteRound = false;
-    clearTimeout(this.#holdTimer);
     for (const share of this.#localShares.values()) if (!share.senders.length) this.#addSenders(share);
   }
 
@@ -587,12 +606,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
         this.#channels.get(message.label)?.close();
         break;
       case 'Streams':
-        debug('streams from', this.id.slice(0, 8), message.streams.length, this.#holdingShares ? '(holding)' : '');
         for (const info of message.streams) this.#streamLabels.set(info.id, info.label);
-        if (this.#holdingShares) {
-          if (message.streams.length) this.#awaitingRemoteRound = true;
-          else this.#releaseShares();
-        }
         break;
       case 'Unshare':
         this.#onUnshare(message.streamId, message.tracks);
@@ -604,6 +618,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
         break;
       case 'Leave':
         this.dispose('left');
+        break;
+      case 'Negotiate':
+        this.#onNegotiateRequest(message.audio, message.video);
         break;
       default:
         this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is not an in-band message`, { peerId: this.id }));
@@ -683,11 +700,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#sendInband({ kind: 'Streams', streams });
   }
 
-  #addSenders(share: LocalShare, announce = true): void {
+  #addSenders(share: LocalShare): void {
     const { stream, label } = share.entry;
     const tracks = stream.getTracks().filter((t) => t.readyState === 'live');
     if (!tracks.length) return;
-    if (announce) this.#announceStreams([streamInfo(share.entry)]);
+    this.#announceStreams([streamInfo(share.entry)]);
     for (const track of tracks) {
       try {
         const sender = this.connection.addTrack(track, stream);
@@ -702,7 +719,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   /** Same label, new stream: swap tracks in place where kinds match (no renegotiation). */
   #replace(share: LocalShare, entry: ShareEntry): void {
     share.entry = entry;
-    if (!this.#inbandOpen || this.#holdingShares) return;
+    if (!this.#inbandOpen) return;
     const unused = [...share.senders];
     const added: MediaStreamTrack[] = [];
     const tracks = entry.stream.getTracks().filter((t) => t.readyState === 'live');

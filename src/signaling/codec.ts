@@ -695,6 +695,10 @@ function writeBody(w: Writer, msg: SignalMessage): void {
     case 'Pong':
       w.uint(1, checkTime(msg.time));
       return;
+    case 'Negotiate':
+      w.uint(1, checkCount(msg.audio));
+      w.uint(2, checkCount(msg.video));
+      return;
     case 'Bye':
     case 'Leave':
       return;
@@ -822,11 +826,27 @@ function readBody(name: KindName, r: Reader): SignalMessage {
       if (time === undefined) throw decodeError(`${name} lacks its time`);
       return { kind: name, time };
     }
+    case 'Negotiate': {
+      let audio = 0;
+      let video = 0;
+      while (!r.done) {
+        const [field, wire] = r.tag();
+        if (field === 1) audio = readUint(r, wire, field, MAX_ITEMS);
+        else if (field === 2) video = readUint(r, wire, field, MAX_ITEMS);
+        else r.skip(wire);
+      }
+      return { kind: 'Negotiate', audio, video };
+    }
     case 'Bye':
     case 'Leave':
       while (!r.done) r.skip(r.tag()[1]);
       return { kind: name };
   }
+}
+
+function checkCount(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ITEMS) throw invalid(`m-line count ${n} is not an integer from 0 to ${MAX_ITEMS}`);
+  return n;
 }
 
 /** An in-band frame: one kind byte, then the body. */

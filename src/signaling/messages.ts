@@ -25,6 +25,7 @@ export const Kind = {
   Ping: 22,
   Pong: 23,
   Leave: 24,
+  Negotiate: 25,
 } as const;
 export type KindName = keyof typeof Kind;
 export type KindNumber = (typeof Kind)[KindName];
@@ -109,6 +110,11 @@ export type SignalMessage =
   | { kind: 'Unshare'; streamId: string; tracks: string[] }
   | { kind: 'Ping'; time: number }
   | { kind: 'Pong'; time: number }
-  | { kind: 'Leave' };
+  | { kind: 'Leave' }
+  /**
+   * The polite side asks the impolite side to offer (in-band, only the impolite
+   * side offers), with how many m-lines of each kind it needs for new tracks.
+   */
+  | { kind: 'Negotiate'; audio: number; video: number };
 
 export type MessageOf<K extends SignalMessage['kind']> = Extract<SignalMessage, { kind: K }>;

@@ -92,6 +92,19 @@ test('both browsers share a camera right after joining at the same time (glare a
   await closeAll(pages);
 });
 
+test('mid-call, both browsers share at the same instant, then both unshare: streams arrive and leave on both sides', async () => {
+  for (let round = 0; round < 3; round++) {
+    const pages = await call(['chromium', 'firefox'], { share: false });
+    await Promise.all(pages.map((p) => p.evaluate(async () => { window.cam = await navigator.mediaDevices.getUserMedia({ video: true }); })));
+    await Promise.all(pages.map((p) => p.evaluate(() => window.peer.share({ label: 'screen', stream: window.cam }))));
+    await checkVideo(pages);
+    await Promise.all(pages.map((p) => p.evaluate(() => window.peer.unshare('screen'))));
+    for (const page of pages) await waitInPage(page, () => window.state.streams.length === 0, undefined, { message: `${page.peerName}: stream removed` });
+    for (const page of pages) assert.deepEqual(await page.evaluate(() => window.state.errors), []);
+    await closeAll(pages);
+  }
+});
+
 test('a 4-page mesh with two Chromium and two Firefox: data and video in every direction', async () => {
   const pages = await call(['chromium', 'firefox', 'chromium', 'firefox']);
   await exchangeData(pages);

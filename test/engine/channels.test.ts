@@ -43,13 +43,18 @@ describe('data channels', () => {
     const [a, b] = makePeers(2, new MemoryDriver());
     const got: string[] = [];
     b!.on('channel:message', ({ data }) => got.push(String(data)));
+    const sends: Promise<void>[] = [];
+    let stateAtSend = '';
+    // Sent the moment the connection object exists: nothing is connected yet.
+    a!.on('connection:new', ({ remote }) => {
+      stateAtSend = remote.state;
+      remote.open({ label: 'q' });
+      sends.push(remote.send('one', { label: 'q' }), remote.send('two', { label: 'q' }), remote.send(new Uint8Array([3]), { label: 'q' }));
+    });
     const r = room();
     await Promise.all([a!.join({ room: r }), b!.join({ room: r })]);
-    await until(() => a!.connections.size === 1, 'a sees b');
-    const remote = [...a!.connections.values()][0]!;
-    expect(remote.state).to.not.equal('connected');
-    remote.open({ label: 'q' });
-    const sends = [remote.send('one', { label: 'q' }), remote.send('two', { label: 'q' }), remote.send(new Uint8Array([3]), { label: 'q' })];
+    await until(() => sends.length === 3, 'messages queued');
+    expect(stateAtSend).to.equal('new');
     await Promise.all(sends);
     await until(() => got.length === 3, 'queued messages');
     expect(got.slice(0, 2)).to.deep.equal(['one', 'two']);
