@@ -121,6 +121,8 @@ const samples: SignalMessage[] = [
   { kind: 'Ping', time: 1732780000123 },
   { kind: 'Pong', time: Number.MAX_SAFE_INTEGER },
   { kind: 'Leave' },
+  { kind: 'Negotiate', audio: 0, video: 0 },
+  { kind: 'Negotiate', audio: 1, video: MAX_ITEMS },
 ];
 
 describe('codec', () => {
