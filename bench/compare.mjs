@@ -163,7 +163,7 @@ const results = {
   date: new Date().toISOString(),
   browser: `Chromium ${browserVersion}`,
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
-  settings: { runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA },
+  settings: { runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW },
   mesh: {}, video: {}, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
 };
 

@@ -88,8 +88,8 @@ export function renderMarkdown(res) {
   if (Object.keys(res.throughput).length) {
     out.push(`## Data channel throughput, 32 MiB between two pages (MB/s, median of ${res.settings.throughputRuns}; × raw)`);
     out.push('');
-    out.push('raw: a bare RTCDataChannel with a bufferedAmount / bufferedAmountLowThreshold loop (8 MiB high, 1 MiB low). Peerix: `peer.send` with `onProgress`; Trystero: an action\'s `send`; ' +
-      'PeerJS: `DataConnection.send` (binary serialization); simple-peer: its stream `write` (with `drain`). Timed from the first send to the last byte received.');
+    out.push(`raw: a bare RTCDataChannel with a bufferedAmount / bufferedAmountLowThreshold loop (${(res.settings.rawWindow?.[0] ?? 1048576) / 1024} KiB high, ${(res.settings.rawWindow?.[1] ?? 262144) / 1024} KiB low; \`BENCH_RAW_WINDOW=high,low\`). A first 4 MiB transfer warms each pair up and is not counted; on this shared 2-core machine single transfers vary ±30 %, so a ratio above 1× means "at the limit", not "faster than the channel". ` +
+      'Peerix: `peer.send` with `onProgress`; Trystero: an action\'s `send` (one at a time); PeerJS: `DataConnection.send` (binary serialization); simple-peer: its stream `write` (with `drain`). Timed from the first send to the last byte received.');
     out.push('');
     const cols = ['raw', ...LIBS];
     const rows = [16384, 65536].map((size) => {
@@ -151,7 +151,7 @@ export function renderSvg(res) {
     // groups: [{ label, bars: [{ lib, value, min, max, failed }] }]
     const x0 = 70;
     const plotW = W - x0 - 30;
-    const top = y + 24;
+    const top = y + 30;
     const h = panelH - 70;
     const values = groups.flatMap((g) => g.bars.filter((b) => !b.failed).map((b) => b.max ?? b.value));
     const max = Math.max(1e-9, ...values) * 1.1;
@@ -162,7 +162,7 @@ export function renderSvg(res) {
       const yy = top + h - (v / max) * h;
       parts.push(`<line x1="${x0}" y1="${yy}" x2="${x0 + plotW}" y2="${yy}" stroke="#eee"/><text x="${x0 - 6}" y="${yy + 4}" font-size="10" text-anchor="end">${esc(fmt(v))}</text>`);
     }
-    parts.push(`<text x="${x0 - 6}" y="${top - 8}" font-size="10" text-anchor="end">${esc(unit)}</text>`);
+    parts.push(`<text x="${x0 + 4}" y="${top + 10}" font-size="10" fill="#555">${esc(unit)}</text>`);
     const gw = plotW / Math.max(1, groups.length);
     groups.forEach((g, gi) => {
       const bw = Math.min(36, (gw - 20) / Math.max(1, g.bars.length));
