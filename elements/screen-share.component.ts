@@ -40,6 +40,8 @@ export class PeerixScreenShare extends PeerixMember {
   @state() private _stream: MediaStream | null = null;
   #busy = false;
   #onEnded = (): void => this.stop();
+  /** Also polled: a track stopped by script ends without an event, and Firefox does not deliver synthetic ones. */
+  #watch: ReturnType<typeof setInterval> | undefined;
 
   /** The shared screen, while sharing. */
   get stream(): MediaStream | null {
@@ -74,6 +76,9 @@ export class PeerixScreenShare extends PeerixMember {
       return;
     }
     for (const track of stream.getVideoTracks()) track.addEventListener('ended', this.#onEnded);
+    this.#watch = setInterval(() => {
+      if (stream.getVideoTracks().every((t) => t.readyState === 'ended')) this.stop();
+    }, 250);
     this._stream = stream;
     this.sharing = true;
     this.activePeer?.share({ label: this.label, stream, managed: false });
@@ -86,6 +91,7 @@ export class PeerixScreenShare extends PeerixMember {
     if (!stream) return;
     this._stream = null;
     this.sharing = false;
+    clearInterval(this.#watch);
     for (const track of stream.getVideoTracks()) track.removeEventListener('ended', this.#onEnded);
     this.activePeer?.unshare(this.label);
     for (const track of stream.getTracks()) track.stop();

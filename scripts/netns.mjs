@@ -10,7 +10,10 @@ if (!cmd) {
   process.exit(2);
 }
 
+// IPv6 stays off: link-local addresses appearing a second later made Chromium
+// abort in-flight requests with ERR_NETWORK_CHANGED.
 const setup = [
+  'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1',
   'ip link set lo up',
   'ip link add v0 type veth peer name v1',
   'ip addr add 198.18.0.1/24 dev v0',

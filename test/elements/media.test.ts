@@ -91,16 +91,16 @@ describe('<peerix-local-media> and <peerix-remote-videos>', () => {
   });
 
   it('<peerix-screen-share> toggles with aria-pressed and stops when the track ends', async function () {
-    // Firefox: a replaced getDisplayMedia with a canvas stream never settled here.
-    if (navigator.userAgent.includes('Firefox')) this.skip();
     const el = await fixture<PeerixScreenShare>(html`<peerix-screen-share></peerix-screen-share>`);
     const button = el.shadowRoot!.querySelector('button')!;
     expect(button.getAttribute('aria-pressed')).to.equal('false');
     await expect(el).to.be.accessible();
     const canvas = document.createElement('canvas');
     const fake = canvas.captureStream(5);
-    const original = navigator.mediaDevices.getDisplayMedia;
-    navigator.mediaDevices.getDisplayMedia = () => Promise.resolve(fake);
+    // Stand in for the screen picker on the prototype (an own property on the instance is not honoured everywhere).
+    const proto = Object.getPrototypeOf(navigator.mediaDevices) as MediaDevices;
+    const original = Object.getOwnPropertyDescriptor(proto, 'getDisplayMedia')!;
+    Object.defineProperty(proto, 'getDisplayMedia', { configurable: true, writable: true, value: () => Promise.resolve(fake) });
     try {
       await el.start();
       await el.updateComplete;
@@ -108,11 +108,12 @@ describe('<peerix-local-media> and <peerix-remote-videos>', () => {
       expect(el.hasAttribute('sharing')).to.equal(true);
       expect(button.getAttribute('aria-pressed')).to.equal('true');
       const stopped = oneEvent(el, 'peerix-screen-share');
-      fake.getVideoTracks()[0]!.dispatchEvent(new Event('ended')); // what the browser's own stop button does
+      // What the browser's own stop button does: the capture track ends.
+      fake.getVideoTracks()[0]!.stop();
       await stopped;
       expect(el.sharing).to.equal(false);
     } finally {
-      navigator.mediaDevices.getDisplayMedia = original;
+      Object.defineProperty(proto, 'getDisplayMedia', original);
     }
   });
 });
