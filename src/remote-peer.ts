@@ -25,6 +25,12 @@ const SIGNAL_LABEL = 'peerix';
 const MAX_PENDING_CANDIDATES = 64;
 /** Longest wait for candidates before a description goes to the broker without them. */
 const GATHER_CAP_MS = 1500;
+/**
+ * Quiet time after the last candidate before a broker description leaves.
+ * Host candidates come within a few milliseconds of each other; waiting the
+ * whole candidate debounce here only delays every connection.
+ */
+const GATHER_QUIET_MS = 15;
 /** Grace before an ICE restart once the connection reports `disconnected`. */
 const RESTART_DELAY_MS = 1000;
 
@@ -424,7 +430,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
       let quiet: ReturnType<typeof setTimeout> | undefined;
       const onCandidate = (): void => {
         clearTimeout(quiet);
-        quiet = setTimeout(done, Math.max(10, this.#host.iceCandidateDebounce));
+        quiet = setTimeout(done, Math.min(GATHER_QUIET_MS, this.#host.iceCandidateDebounce));
       };
       const self = this;
       function done(): void {
