@@ -31,7 +31,7 @@ const REBUILD_WINDOW_MS = 60_000;
  * polite one (greater id) holds back this long after its own announce, so the
  * other's offer usually arrives first and the pair needs one offer, not two.
  */
-const GLARE_HOLD_MS = 75;
+const GLARE_HOLD_MS = 40;
 const RECENT_ANNOUNCE_MS = 3000;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
