@@ -63,6 +63,8 @@ export class Peer extends Emitter<PeerEvents> {
   #verifying = new Set<string>();
   #rebuilds = new Map<string, number[]>();
   #announcedAt = 0;
+  /** Announces whose offer we hold back (see GLARE_HOLD_MS). */
+  #holding = new Set<string>();
   #driverListeners: { active: Listener<DriverEvents['active'] & { type: 'active' }>; error: Listener<DriverEvents['error'] & { type: 'error' }> };
   #host: RemoteHost;
 
@@ -172,6 +174,7 @@ export class Peer extends Emitter<PeerEvents> {
     this.#teardownSignaling();
     if (signaler) await signaler.stop();
     this.#verifying.clear();
+    this.#holding.clear();
     this.#rebuilds.clear();
     this.#state = 'idle';
     this.#room = '';
@@ -290,7 +293,10 @@ export class Peer extends Emitter<PeerEvents> {
     const metadata = this.#parseMetadata(sender, metadataJson);
     if (!metadata || !(await this.#admit(sender, metadata))) return;
     if (this.id > sender && Date.now() - this.#announcedAt < RECENT_ANNOUNCE_MS) {
+      this.#holding.add(sender);
       await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
+      // A connection made meanwhile (from the other side's offer) settles it, even if it is gone again.
+      if (!this.#holding.delete(sender)) return;
     }
     if (this.connections.has(sender) || this.#state !== 'joined') return;
     this.#createRemote(sender, metadata, true);
@@ -346,6 +352,7 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   #createRemote(id: string, metadata: Metadata, offerer: boolean): RemotePeer {
+    this.#holding.delete(id);
     const remote = new RemotePeer(this.#host, id, metadata, offerer);
     this.connections.set(id, remote);
     for (const options of this.#channelOptions.values()) remote.open(options);

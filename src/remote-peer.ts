@@ -479,6 +479,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
       return;
     }
     const compact = batch.map((c) => parseCandidate(c.candidate)).filter((c) => c !== null);
+    debug('late candidates through the broker:', batch.map((c) => c.candidate).join(' | '));
     if (compact.length) void this.#host.sendBroker(this.id, { kind: 'Candidates', candidates: compact });
   }
 

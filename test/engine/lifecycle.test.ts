@@ -46,6 +46,23 @@ describe('lifecycle', () => {
     expect(Math.max(...closedAt) - start).to.be.lessThan(1000);
   });
 
+  it('a peer that connects and leaves at once is not called back by a held announce', async () => {
+    for (let i = 0; i < 5; i++) {
+      const peers = makePeers(2, new MemoryDriver());
+      await Promise.all(peers.map((p) => p.ready));
+      // The peer with the greater id is polite and holds its offer after a fresh announce.
+      const [leaver, holder] = [...peers].sort((x, y) => (x.id < y.id ? -1 : 1)) as [Peer, Peer];
+      await formMesh([holder, leaver], room());
+      await leaver.leave();
+      const late: string[] = [];
+      holder.on('connection:new', ({ remote }) => late.push(remote.id));
+      await new Promise((r) => setTimeout(r, 150));
+      expect(late).to.deep.equal([]);
+      expect(holder.connections.size).to.equal(0);
+      await holder.leave();
+    }
+  });
+
   it('50 join/leave cycles leave no open RTCPeerConnection and no listener growth', async function () {
     this.timeout(120000);
     const tracker = trackConnections();
