@@ -1,0 +1,121 @@
+import { expect } from '@open-wc/testing';
+import { BroadcastChannelDriver, Driver, MemoryDriver, type DriverMessage } from '../../src/index.js';
+import { fromDriverMessage } from '../../src/drivers/driver.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 10));
+
+describe('MemoryDriver', () => {
+  it('delivers to every subscriber of a namespace and to no other', async () => {
+    const driver = new MemoryDriver();
+    const got: string[] = [];
+    driver.subscribe(['room', 'a'], (m) => got.push(`a1:${m.join()}`));
+    driver.subscribe(['room', 'a'], (m) => got.push(`a2:${m.join()}`));
+    driver.subscribe(['room', 'b'], (m) => got.push(`b:${m.join()}`));
+    driver.subscribe(['room'], (m) => got.push(`room:${m.join()}`));
+    driver.publish(['room', 'a'], [1, 2]);
+    expect(got).to.deep.equal([]); // delivery is asynchronous, like a real transport
+    await tick();
+    expect(got.sort()).to.deep.equal(['a1:1,2', 'a2:1,2']);
+  });
+
+  it('keeps prefixes apart and hands each subscriber its own copy', async () => {
+    const x = new MemoryDriver({ prefix: 'x:' });
+    const seen: DriverMessage[] = [];
+    x.subscribe(['n'], (m) => { m[0] = 99; seen.push(m); });
+    x.subscribe(['n'], (m) => seen.push(m));
+    const message = [1];
+    x.publish(['n'], message);
+    await tick();
+    expect(message).to.deep.equal([1]);
+    expect(seen.map((m) => m[0]).sort()).to.deep.equal([1, 99]);
+    expect(x.prefix).to.equal('x:');
+  });
+
+  it('stops delivery on unsubscribe, and destroy() releases everything', async () => {
+    const driver = new MemoryDriver();
+    let count = 0;
+    const handler = (): void => void count++;
+    driver.subscribe(['n'], handler);
+    driver.publish(['n'], [1]);
+    driver.unsubscribe(['n'], handler);
+    await tick();
+    expect(count).to.equal(0); // unsubscribed before delivery: nothing arrives
+    driver.subscribe(['n'], handler);
+    driver.subscribe(['m'], handler);
+    expect(driver.subscriptionCount).to.equal(2);
+    const actives: boolean[] = [];
+    driver.on('active', ({ active }) => actives.push(active));
+    driver.destroy();
+    expect(driver.subscriptionCount).to.equal(0);
+    driver.publish(['n'], [1]);
+    await tick();
+    expect(count).to.equal(0);
+    expect(driver.active).to.equal(false);
+    expect(actives).to.deep.equal([false]);
+  });
+});
+
+describe('Driver base', () => {
+  it('starts inactive and reports every change of active', () => {
+    class Manual extends Driver {
+      subscribe(): void {}
+      unsubscribe(): void {}
+      override publish(): void {}
+    }
+    const driver = new Manual();
+    const changes: boolean[] = [];
+    driver.on('active', ({ active }) => changes.push(active));
+    driver.active = false;
+    expect(driver.active).to.equal(false);
+    driver.active = true;
+    driver.active = true;
+    driver.active = false;
+    expect(changes).to.deep.equal([true, false]);
+  });
+
+  it('counts a driver that never touches active as ready', () => {
+    class Quiet extends Driver {
+      subscribe(): void {}
+      unsubscribe(): void {}
+      override publish(): void {}
+    }
+    expect(new Quiet().active).to.equal(true);
+  });
+
+  it('refuses a driver with neither publish nor dispatch, clearly', () => {
+    class Broken extends Driver {
+      subscribe(): void {}
+      unsubscribe(): void {}
+    }
+    expect(() => new Broken().publish(['x'], [1])).to.throw(/neither publish\(\) nor dispatch\(\)/);
+  });
+
+  it('reads only byte arrays back from a transport', () => {
+    expect([...fromDriverMessage([0, 255])]).to.deep.equal([0, 255]);
+    expect([...fromDriverMessage(new Uint8Array([7]))]).to.deep.equal([7]);
+    for (const bad of [[256], [-1], [1.5], ['1'], 'text', null, 42, { length: 1 }]) {
+      expect(() => fromDriverMessage(bad), JSON.stringify(bad)).to.throw().with.property('code', 'ERR_DECODE');
+    }
+  });
+});
+
+describe('BroadcastChannelDriver (one page)', () => {
+  it('delivers to subscribers in the same page too and releases the channel on destroy', async () => {
+    const name = `bc-unit-${Math.random()}`;
+    const a = new BroadcastChannelDriver(name);
+    const b = new BroadcastChannelDriver(name);
+    expect(a.active).to.equal(true);
+    const got: string[] = [];
+    b.subscribe(['n'], (m) => got.push(`b:${m.join()}`));
+    a.subscribe(['n'], (m) => got.push(`a:${m.join()}`));
+    a.publish(['n'], [3]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got.sort()).to.deep.equal(['a:3', 'b:3']);
+    b.destroy();
+    expect(b.active).to.equal(false);
+    a.publish(['n'], [4]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got.filter((g) => g.startsWith('b:'))).to.deep.equal(['b:3']);
+    a.destroy();
+  });
+});
