@@ -33,6 +33,8 @@ const GATHER_CAP_MS = 1500;
 const GATHER_QUIET_MS = 15;
 /** Grace before an ICE restart once the connection reports `disconnected`. */
 const RESTART_DELAY_MS = 1000;
+/** A setup not connected by then is rebuilt (when no `connectionTimeout` is set). */
+const SETUP_WATCHDOG_MS = 15_000;
 
 /** A share as the `Peer` keeps it, applied to every remote. */
 export interface ShareEntry extends Required<Pick<ShareOptions, 'stream' | 'label'>> {
@@ -146,6 +148,14 @@ export class RemotePeer extends Emitter<PeerEvents> {
         this.#error(new PeerixError('ERR_TIMEOUT', `no connection to ${id} within ${host.connectionTimeout} ms`, { peerId: id }));
         this.dispose('timeout');
       }, host.connectionTimeout);
+    } else {
+      // Without a user limit, a setup that hangs (for example started while the
+      // network was down, so with no candidates) is dropped and rebuilt through the broker.
+      this.#timeout = setTimeout(() => {
+        if (this.#state === 'connected' || this.#disposed) return;
+        debug('setup to', id.slice(0, 8), 'still not connected: rebuilding');
+        this.dispose('failed');
+      }, SETUP_WATCHDOG_MS);
     }
     queueMicrotask(() => this.#emit('connection:new', { remote: this, state: 'new' }));
   }
