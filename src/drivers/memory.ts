@@ -14,29 +14,21 @@ export class MemoryDriver extends Driver {
   }
 
   subscribe(namespace: string[], handler: DriverHandler): void {
-    const key = this.prefix + namespace.join(':');
+    const key = this.keyOf(namespace);
     let set = this.#handlers.get(key);
     if (!set) this.#handlers.set(key, (set = new Set()));
     set.add(handler);
   }
 
   unsubscribe(namespace: string[], handler: DriverHandler): void {
-    const key = this.prefix + namespace.join(':');
+    const key = this.keyOf(namespace);
     const set = this.#handlers.get(key);
     set?.delete(handler);
     if (set?.size === 0) this.#handlers.delete(key);
   }
 
   override publish(namespace: string[], message: DriverMessage): void {
-    if (this.#destroyed) return;
-    const set = this.#handlers.get(this.prefix + namespace.join(':'));
-    if (!set) return;
-    // Asynchronous, like every real transport, so no handler runs inside publish().
-    for (const handler of set) {
-      queueMicrotask(() => {
-        if (set.has(handler)) handler(message.slice());
-      });
-    }
+    this.deliver(this.keyOf(namespace), message);
   }
 
   /** Namespaces with at least one subscriber (for tests and debugging). */
@@ -48,5 +40,22 @@ export class MemoryDriver extends Driver {
     this.#destroyed = true;
     this.#handlers.clear();
     this.active = false;
+  }
+
+  /** The key a namespace is stored under. */
+  protected keyOf(namespace: string[]): string {
+    return this.prefix + namespace.join(':');
+  }
+
+  /** Hands `message` to the subscribers of `key`, each its own copy, asynchronously like a real transport. */
+  protected deliver(key: string, message: DriverMessage): void {
+    if (this.#destroyed) return;
+    const set = this.#handlers.get(key);
+    if (!set) return;
+    for (const handler of set) {
+      queueMicrotask(() => {
+        if (set.has(handler)) handler(message.slice());
+      });
+    }
   }
 }
