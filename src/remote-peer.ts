@@ -742,7 +742,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     const tracks = entry.stream.getTracks().filter((t) => t.readyState === 'live');
     this.#announceStreams([{ id: entry.stream.id, label: entry.label, tracks: tracks.map((t) => t.id) }]);
     for (const track of tracks) {
-      const index = unused.findIndex((s) => (s.track?.kind ?? kindOfSender(s)) === track.kind);
+      const index = unused.findIndex((s) => this.#kindOf(s) === track.kind);
       if (index >= 0) {
         const [sender] = unused.splice(index, 1);
         sender!.replaceTrack(track).catch((error: unknown) => this.#error(toPeerixError(error, 'ERR_MEDIA', 'replaceTrack failed', this.id)));
@@ -757,6 +757,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
       void this.#applyParameters(sender, entry);
     }
     if (unused.length) this.#removeSenders(share, unused);
+  }
+
+  /** A sender's kind, even while it has no track (its transceiver's receiver always has one). */
+  #kindOf(sender: RTCRtpSender): string | undefined {
+    return sender.track?.kind ?? this.connection.getTransceivers().find((t) => t.sender === sender)?.receiver.track.kind;
   }
 
   #removeSenders(share: LocalShare, senders: RTCRtpSender[]): void {
@@ -861,10 +866,6 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
 function streamInfo(entry: ShareEntry): StreamInfo {
   return { id: entry.stream.id, label: entry.label, tracks: entry.stream.getTracks().filter((t) => t.readyState === 'live').map((t) => t.id) };
-}
-
-function kindOfSender(sender: RTCRtpSender): string | undefined {
-  return sender.track?.kind;
 }
 
 function pickChannelOptions(init: RTCDataChannelInit): { ordered?: boolean; maxPacketLifeTime?: number; maxRetransmits?: number; protocol?: string } | undefined {
