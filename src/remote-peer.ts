@@ -3,7 +3,7 @@ import { createDebug } from './debug.js';
 import { Emitter } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
 import { decodeFrame, encodeFrame } from './signaling/codec.js';
-import type { CompactDescription, IceCandidateInit, SignalMessage, StreamInfo } from './signaling/messages.js';
+import type { CompactCandidate, CompactDescription, IceCandidateInit, SignalMessage, StreamInfo } from './signaling/messages.js';
 import { compactDescription, expandDescription, formatCandidate, parseCandidate } from './signaling/sdp.js';
 import type {
   ConnectionState,
@@ -477,7 +477,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #flushCandidates(): void {
     const batch = this.#outgoingCandidates
       .splice(0)
-      .filter((c) => !this.#candidatesInDescription.has(c.candidate.replace(/^a=/, '')));
+      .filter((c) => !this.#candidatesInDescription.has(candidateKey(c.candidate)));
     if (!batch.length || this.#disposed) return;
     if (this.#inbandReady()) {
       const candidates: IceCandidateInit[] = batch.map((c) => ({
@@ -488,8 +488,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
       this.#sendInband({ kind: 'Ice', candidates });
       return;
     }
-    const compact = batch.map((c) => parseCandidate(c.candidate)).filter((c) => c !== null);
-    debug('late candidates through the broker:', batch.map((c) => c.candidate).join(' | '));
+    // An active TCP host candidate pairs only with a passive one, which browsers do not
+    // gather: not worth a broker message of its own (it still rides in descriptions).
+    const compact = batch
+      .map((c) => parseCandidate(c.candidate))
+      .filter((c): c is CompactCandidate => c !== null && !(c.protocol === 'tcp' && c.tcpType === 'active' && c.type === 'host'));
     if (compact.length) void this.#host.sendBroker(this.id, { kind: 'Candidates', candidates: compact });
   }
 
@@ -862,6 +865,16 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #error(error: PeerixError): void {
     this.#emit('error', { error, remote: this, peerId: this.id });
   }
+}
+
+/**
+ * Compares candidates by their compact fields: the browser's text carries
+ * extras (generation, ufrag, network-id) that the compact form leaves out, so
+ * a candidate already in the description is not sent again.
+ */
+function candidateKey(line: string): string {
+  const compact = parseCandidate(line.replace(/^a=/, ''));
+  return compact ? formatCandidate(compact) : line;
 }
 
 function streamInfo(entry: ShareEntry): StreamInfo {

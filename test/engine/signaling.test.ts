@@ -26,6 +26,28 @@ describe('signaling through the broker', () => {
     await leaveAll(peers);
   });
 
+  it('two peers joining in turn over a slow broker need 4 messages: candidates inside the descriptions are not sent again', async () => {
+    // Broker latency keeps channel 0 closed past the candidate debounce, as on a real network.
+    class SlowDriver extends CountingDriver {
+      override publish(namespace: string[], message: DriverMessage): void {
+        this.published++;
+        this.bytes += message.length;
+        this.seen.push(message);
+        setTimeout(() => MemoryDriver.prototype.publish.call(this, namespace, message), 80);
+      }
+    }
+    const driver = new SlowDriver();
+    const [a, b] = makePeers(2, driver);
+    const r = room();
+    await a!.join({ room: r });
+    await new Promise((res) => setTimeout(res, 200));
+    await b!.join({ room: r });
+    await until(() => a!.connections.get(b!.id)?.state === 'connected' && b!.connections.get(a!.id)?.state === 'connected', 'connected');
+    await new Promise((res) => setTimeout(res, 300));
+    expect(driver.published).to.equal(4);
+    await leaveAll([a!, b!]);
+  });
+
   it('no raw room name appears in any byte the driver carried', async () => {
     const driver = new CountingDriver();
     const name = 'Quarterly Plans Ω';
