@@ -1,16 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { PeerixError } from '../../src/errors.js';
+import { codeOf } from './expect-error.js';
 import { compress, decompress, maybeCompress } from '../../src/signaling/compression.js';
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(PeerixError);
-    return (error as PeerixError).code;
-  }
-  throw new Error('expected a PeerixError');
-}
 
 describe('compression', () => {
   it('round-trips text and binary data', async () => {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { PeerixError } from '../../src/errors.js';
+import { codeOf } from './expect-error.js';
 import {
   PairKeys,
   compressPoint,
@@ -10,15 +10,6 @@ import {
 } from '../../src/signaling/crypto.js';
 import { base64urlEncode } from '../../src/signaling/encoding.js';
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(PeerixError);
-    return (error as PeerixError).code;
-  }
-  throw new Error('expected a PeerixError');
-}
 
 const iv = new Uint8Array(12);
 const plain = new TextEncoder().encode('hello');

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { PeerixError } from '../../src/errors.js';
+import { codeOf, failure } from './expect-error.js';
 import { PairKeys, createIdentity, deriveRoomKey } from '../../src/signaling/crypto.js';
 import type { Identity } from '../../src/signaling/crypto.js';
 import { Envelopes, FLAG_COMPRESSED, HEADER_BYTES } from '../../src/signaling/envelope.js';
@@ -7,20 +7,6 @@ import type { EnvelopeOptions } from '../../src/signaling/envelope.js';
 import { Kind } from '../../src/signaling/messages.js';
 import type { SignalMessage } from '../../src/signaling/messages.js';
 import { roomNamespace } from '../../src/signaling/namespace.js';
-
-async function failure(promise: Promise<unknown>): Promise<PeerixError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(PeerixError);
-    return error as PeerixError;
-  }
-  throw new Error('expected a PeerixError');
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  return (await failure(promise)).code;
-}
 
 const room = 'standup';
 let a: Identity;

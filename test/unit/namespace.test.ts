@@ -1,18 +1,9 @@
 import { expect } from '@open-wc/testing';
-import { PeerixError } from '../../src/errors.js';
+import { codeOf } from './expect-error.js';
 import { PairKeys, createIdentity, deriveRoomKey } from '../../src/signaling/crypto.js';
 import { Envelopes } from '../../src/signaling/envelope.js';
 import { broadcastNamespace, escapeRoom, peerNamespace, roomNamespace, unescapeRoom } from '../../src/signaling/namespace.js';
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(PeerixError);
-    return (error as PeerixError).code;
-  }
-  throw new Error('expected a PeerixError');
-}
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
