@@ -1,10 +1,10 @@
 // Debian's Mosquitto with a plain MQTT listener (it needs one to start) and a
 // WebSocket listener, on free loopback ports; stopped by PID. `stop()` and
 // `start()` (or `restart()`) bring it down and back on the SAME ports.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requireBinary, spawnLogged, stopChild, waitForPort } from './process.mjs';
+import { freePort, requireBinary, startRestartableDaemon } from './process.mjs';
 
 export async function startMosquitto() {
   const bin = requireBinary('mosquitto', 'mosquitto');
@@ -24,26 +24,9 @@ export async function startMosquitto() {
     'socket_domain ipv4',
     '',
   ].join('\n'));
-  let child = null;
-  const start = async () => {
-    if (child) return;
-    child = spawnLogged(bin, ['-c', config]);
-    await waitForPort(wsPort, { child });
-    await waitForPort(mqttPort, { child });
-  };
-  const stop = async () => {
-    const c = child;
-    child = null;
-    await stopChild(c);
-  };
-  await start();
-  return {
+  const daemon = await startRestartableDaemon(bin, ['-c', config], { ports: [wsPort, mqttPort], dir });
+  return Object.assign(daemon, {
     url: `ws://127.0.0.1:${wsPort}/mqtt`,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-    get pid() { return child?.pid; },
-    start,
-    stop,
-    restart: async () => { await stop(); await start(); },
-    close: async () => { await stop(); rmSync(dir, { recursive: true, force: true }); },
-  };
+  });
 }

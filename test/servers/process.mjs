@@ -1,7 +1,7 @@
 // Shared helpers of the test servers: free ports, waiting for a port, finding
 // a system binary, and child processes that are stopped by PID.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,5 +105,32 @@ export async function startRestartableNodeServer(script, args = []) {
     start: async () => { current ??= await startNodeServer(script, args, { port }); },
     async restart() { await this.stop(); await this.start(); },
     close: async () => { const c = current; current = null; await c?.close(); },
+  };
+}
+
+/**
+ * A daemon (`cmd args`) that listens on `ports` and can be stopped and started
+ * again on the same ports (broker-restart tests). `close()` also removes `dir`.
+ * Returns `{ pid, start(), stop(), restart(), close() }`, started.
+ */
+export async function startRestartableDaemon(cmd, args, { ports, dir }) {
+  let child = null;
+  const start = async () => {
+    if (child) return;
+    child = spawnLogged(cmd, args);
+    for (const port of ports) await waitForPort(port, { child });
+  };
+  const stop = async () => {
+    const c = child;
+    child = null;
+    await stopChild(c);
+  };
+  await start();
+  return {
+    get pid() { return child?.pid; },
+    start,
+    stop,
+    restart: async () => { await stop(); await start(); },
+    close: async () => { await stop(); if (dir) rmSync(dir, { recursive: true, force: true }); },
   };
 }
