@@ -27,12 +27,12 @@ async function call(kinds, { share = true, iceServers, iceTransportPolicy, toget
   const room = `x-${Math.random()}`;
   const pages = [];
   for (const [i, kind] of kinds.entries()) {
-    const page = await openPeerPage(browsers[kind], `${server.url}/test/e2e/pages/peer.html`, { name: `${kind}${i}` });
+    const page = await openPeerPage(browsers[kind], `${server.url}/test/e2e/pages/drivers-mesh.html`, { name: `${kind}${i}` });
     await waitInPage(page, () => window.ready === true, undefined, { message: 'page ready' });
     page.peerName = `${kind}${i}`;
     pages.push(page);
   }
-  const start = (page) => page.evaluate((o) => window.start(o), { broker: broker.url, mqttVersion: 4, room, name: page.peerName, iceServers, iceTransportPolicy, share });
+  const start = (page) => page.evaluate((o) => window.start(o), { kind: 'mqtt', url: broker.url, mqttVersion: 4, audio: true, room, name: page.peerName, iceServers, iceTransportPolicy, share });
   if (together) await Promise.all(pages.map(start));
   else {
     for (const page of pages) {

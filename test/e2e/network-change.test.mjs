@@ -30,9 +30,9 @@ async function outage(ms, { heartbeatTimeout } = {}) {
   const room = `outage-${Math.random()}`;
   const pages = [];
   for (const name of ['a', 'b']) {
-    const page = await openPeerPage(browser, `${server.url}/test/e2e/pages/peer.html`, { name });
+    const page = await openPeerPage(browser, `${server.url}/test/e2e/pages/drivers-mesh.html`, { name });
     await waitInPage(page, () => window.ready === true);
-    await page.evaluate((o) => window.start(o), { broker: broker.url, mqttVersion: 4, room, name, share: false, heartbeatTimeout });
+    await page.evaluate((o) => window.start(o), { kind: 'mqtt', url: broker.url, mqttVersion: 4, audio: true, room, name, share: false, heartbeatTimeout });
     page.peerName = name;
     pages.push(page);
   }

@@ -1,4 +1,5 @@
 // One peer per page over the driver the test names: window.start(options), window.state.
+// Used by the driver meshes, the cross-browser calls and the network-outage tests.
 import * as peerix from '/__build/peerix.js';
 
 const clients = {
@@ -30,19 +31,22 @@ const clients = {
   },
 };
 
-window.state = { messages: [], streams: [], errors: [], actives: [] };
-window.start = async ({ kind, room, name, share, ...options }) => {
+window.state = { messages: [], streams: [], errors: [], actives: [], closed: [], connection: [] };
+window.start = async ({ kind, room, name, share, audio = false, iceServers, iceTransportPolicy, heartbeatTimeout, ...options }) => {
   const driver = await clients[kind](options);
   driver.on('active', ({ active }) => state.actives.push(active));
-  const peer = new peerix.Peer({ driver });
+  const peer = new peerix.Peer({ driver, iceServers, iceTransportPolicy, ...(heartbeatTimeout ? { heartbeatTimeout } : {}) });
   window.peer = peer;
   window.driver = driver;
   peer.on('channel:message', ({ remote, data }) => state.messages.push(`${remote.metadata.name}:${data}`));
   peer.on('stream:add', ({ remote, stream, label }) => state.streams.push({ from: remote.metadata.name, stream, label }));
+  peer.on('stream:remove', ({ stream }) => (state.streams = state.streams.filter((s) => s.stream !== stream)));
+  peer.on('connection:closed', ({ remote }) => state.closed.push(remote.metadata.name));
+  peer.on('connection', ({ type }) => state.connection.push(type));
   peer.on('error', ({ error }) => state.errors.push(`${error.code}: ${error.message}`));
   peer.open({ label: 'data' });
   if (share) {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 }, audio: false });
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 }, audio });
     peer.share({ label: 'camera', stream });
   }
   await peer.join({ room, metadata: { name } });
@@ -62,5 +66,19 @@ window.framesFrom = (name, ms = 1500) => {
     video.play().catch(() => {});
     setTimeout(() => { video.remove(); resolve(frames); }, ms);
   });
+};
+/** Candidate types of each connection's selected pair, e.g. 'relay/relay'. */
+window.selectedPairTypes = async () => {
+  const out = [];
+  for (const remote of peer.connections.values()) {
+    const stats = await remote.connection.getStats();
+    let pair;
+    stats.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+    });
+    if (!pair) stats.forEach((s) => { if (s.type === 'candidate-pair' && (s.selected || s.nominated) && s.state === 'succeeded') pair = s; });
+    out.push(pair ? `${stats.get(pair.localCandidateId)?.candidateType}/${stats.get(pair.remoteCandidateId)?.candidateType}` : 'none');
+  }
+  return out;
 };
 window.ready = true;
