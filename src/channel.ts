@@ -86,7 +86,12 @@ export class Channel {
     this.#dc = dc;
     dc.binaryType = 'arraybuffer';
     dc.bufferedAmountLowThreshold = LOW_WATER;
+    // The browser may fire `open` after we already saw readyState 'open' below:
+    // report it once.
+    let opened = false;
     dc.onopen = () => {
+      if (opened) return;
+      opened = true;
       this.#host.onOpen(this);
       void this.#pump();
     };
