@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench:size`: min+gzip sizes of the engine, each driver, and the
-// elements CDN file (driver client libraries, which load on demand, excluded).
+// `npm run bench:size`: min+gzip sizes of the engine, each driver, each add-on
+// and the elements CDN file (driver client libraries, which load on demand, and
+// Yjs excluded).
 // Target: all elements + Lit ≤ 28 KB min+gzip.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +36,11 @@ for (const file of readdirSync('src/drivers').filter((f) => f.endsWith('.ts') &&
   // The driver and its pubsub base; the engine's shared modules (errors, emitter) excluded.
   const text = await bundle(join('src/drivers', file), (path) => path.startsWith('../'));
   row(`driver ${file.replace('.ts', '')}`, text);
+}
+// Add-ons: each entry alone (the engine's shared modules and yjs, y-protocols, lib0 excluded).
+const ENGINE_OR_YJS = /^(\.\.\/\.\.\/|\.\.\/addon\.js$|yjs$|y-protocols\/|lib0\/)/;
+for (const name of ['state', 'yjs']) {
+  row(`add-on peerix/addons/${name}`, await bundle(`src/addons/${name}/index.ts`, (path) => ENGINE_OR_YJS.test(path)), name === 'yjs' ? 'Yjs excluded' : '');
 }
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
 const elementsOnly = await bundle('elements/index.ts', (path) => path.startsWith('../src/') || CLIENTS.test(path));
