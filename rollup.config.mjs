@@ -59,6 +59,17 @@ const onwarn = (warning, warn) => {
   if (warning.code !== 'THIS_IS_UNDEFINED') warn(warning);
 };
 
+/**
+ * Yjs and y-protocols as ES modules for demo/yjs.html (its import map points the bare
+ * names here). The package's own peerix/addons/yjs entry never bundles them.
+ */
+const yjsForDemo = {
+  input: { yjs: 'yjs', 'y-protocols-awareness': 'y-protocols/awareness', 'y-protocols-sync': 'y-protocols/sync' },
+  plugins: [resolve()],
+  preserveEntrySignatures: 'strict',
+  output: { dir: 'dist/vendor', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', plugins: [minify] },
+};
+
 export default [
   {
     input: 'dist/src/index.js',
@@ -96,4 +107,5 @@ export default [
       plugins: [minify],
     },
   },
+  yjsForDemo,
 ];
