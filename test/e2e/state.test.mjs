@@ -149,6 +149,11 @@ test('edits made during a 6 s network cut reach every page after it', async () =
       ip('route', 'replace', 'default', 'via', '198.18.0.2', 'dev', 'v0');
     }
     await meshed(pages);
+    // The cut was real: every page saw its connections break before they came back.
+    for (const page of pages) {
+      const events = await page.evaluate(() => window.log.connection);
+      assert.ok(events.some((e) => e === 'connection:disconnected' || e === 'connection:closed'), `${page.peerName} saw no break: ${events}`);
+    }
     const final = await converged(pages, 90000);
     for (const name of ['a', 'b', 'c']) {
       assert.deepEqual(final.map[`cut-${name}`], { during: 'cut' });

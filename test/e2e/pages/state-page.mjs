@@ -2,7 +2,7 @@
 // window.start(options), window.edit(ms), window.snapshot(). Used by test/e2e/state.test.mjs.
 import { MqttDriver, Peer, SharedState, PeerixProvider, Y } from '/__state/bundle.js';
 
-window.log = { errors: [], syncs: 0, synced: 0 };
+window.log = { errors: [], syncs: 0, synced: 0, connection: [] };
 window.start = async ({ url, room, name, seed }) => {
   const { connect } = await import('/__build/mqtt.js');
   const driver = new MqttDriver({ client: connect(url, { protocolVersion: 4, reconnectPeriod: 500 }), prefix: 'state/' });
@@ -15,6 +15,7 @@ window.start = async ({ url, room, name, seed }) => {
   state.on('sync', () => log.syncs++);
   provider.on('error', ({ error }) => log.errors.push(`yjs ${error.code}: ${error.message}`));
   provider.on('synced', () => log.synced++);
+  peer.on('connection', ({ type }) => log.connection.push(type));
   peer.attach(state);
   Object.assign(window, { peer, state, doc, provider, name, random: prng(seed) });
   await peer.join({ room, metadata: { name } });
