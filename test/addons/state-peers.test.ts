@@ -92,7 +92,24 @@ describe('SharedState between peers', () => {
     expect(late.state.get('before-join')).to.equal(1);
   });
 
-  it('a peer that was away catches up, and what it wrote meanwhile reaches the others', async () => {
+  it('a state attached after the other side had opened its channel still syncs both ways', async () => {
+    const driver = new MemoryDriver();
+    const r = room();
+    const [a] = (members = [member(driver)]);
+    const peerB = new Peer({ driver });
+    await Promise.all([a!.peer.join({ room: r }), peerB.join({ room: r })]);
+    // a's state opened the channel; b has it open without a state on it yet.
+    await until(() => open(peerB, a!.peer) && open(a!.peer, peerB), 'the channel open at b');
+    a!.state.set('from-a', 1);
+    const stateB = new SharedState();
+    stateB.set('from-b', 2);
+    members.push({ peer: peerB, state: stateB, changes: [], errors: [], syncs: [] });
+    peerB.attach(stateB);
+    await until(() => stateB.get('from-a') === 1 && a!.state.get('from-b') === 2, 'both ways');
+  });
+
+  it('a peer that was away catches up, and what it wrote meanwhile reaches the others', async function () {
+    this.timeout(90_000); // three peers connect, then one channel closes and opens again: slow on a loaded machine
     const driver = new MemoryDriver();
     const r = room();
     const [a, b, c] = (members = [member(driver), member(driver), member(driver)]);

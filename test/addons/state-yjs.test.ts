@@ -68,6 +68,23 @@ describe('PeerixProvider (Yjs)', () => {
     await until(() => !b!.provider.awareness.getStates().has(a!.doc.clientID), 'Ana gone at b');
   });
 
+  it('a provider made after the other side had opened its channel syncs both ways, with presence', async () => {
+    const driver = new MemoryDriver();
+    const r = room();
+    const [a] = (members = [member(driver)]);
+    a!.provider.awareness.setLocalStateField('user', { name: 'Ana' });
+    a!.doc.getText('t').insert(0, 'from a');
+    const peerB = new Peer({ driver });
+    await Promise.all([a!.peer.join({ room: r }), peerB.join({ room: r })]);
+    await until(() => open(peerB, a!.peer) && open(a!.peer, peerB), 'the channel open at b');
+    const docB = new Y.Doc();
+    docB.getMap('m').set('from', 'b');
+    const providerB = new PeerixProvider(docB, peerB);
+    members.push({ peer: peerB, doc: docB, provider: providerB, errors: [] });
+    await until(() => docB.getText('t').toString() === 'from a' && a!.doc.getMap('m').get('from') === 'b', 'both ways');
+    await until(() => providerB.awareness.getStates().has(a!.doc.clientID), 'Ana present at b');
+  });
+
   it('a late joiner gets the whole document', async () => {
     const driver = new MemoryDriver();
     const r = room();

@@ -171,6 +171,9 @@ export class SharedState extends EventedAddon<SharedStateEvents> {
       if (label === this.label) this.#receive(peer, remote, data);
     });
     peer.open({ label: this.label, ordered: true });
+    // Channels the remotes opened before we were attached: their hello is gone, so we start.
+    const hello = encodeHello(this.#store.digest);
+    for (const remote of peer.connections.values()) if (remote.channels.get(this.label)?.readyState === 'open') this.#send(remote, hello);
     void peer.ready.then(() => {
       if (!this.#idFixed && peer.id && this.peers.includes(peer)) {
         this.#idFixed = true;

@@ -86,10 +86,7 @@ export class PeerixProvider extends EventedAddon<PeerixProviderEvents> {
     if (peer !== this.peer) throw new PeerixError('ERR_INVALID_ARGUMENT', 'PeerixProvider belongs to the peer it was made with');
     super.attach(peer);
     this.listen(peer, 'channel:open', ({ remote, label }) => {
-      if (label !== this.label) return;
-      // Both sides send step 1 (each answers with step 2) and their presence.
-      this.#send(remote, encodeMessage(MESSAGE_SYNC, messageYjsSyncStep1, encodeStateVector(this.doc)));
-      if (this.awareness.getLocalState() !== null) this.#send(remote, this.#localAwareness());
+      if (label === this.label) this.#greet(remote, false);
     });
     this.listen(peer, 'channel:message', ({ remote, label, data }) => {
       if (label === this.label) this.#receive(remote, data);
@@ -99,6 +96,15 @@ export class PeerixProvider extends EventedAddon<PeerixProviderEvents> {
     });
     this.listen(peer, 'connection:closed', ({ remote }) => this.#forget(remote));
     peer.open({ label: this.label, ordered: true });
+    // Channels the remotes opened before we were attached: they greeted no one, so ask for theirs too.
+    for (const remote of this.#openRemotes()) this.#greet(remote, true);
+  }
+
+  /** Step 1 (the remote answers with step 2) and our presence; `ask`: also request the remote's step 1. */
+  #greet(remote: RemotePeer, ask: boolean): void {
+    this.#send(remote, encodeMessage(MESSAGE_SYNC, messageYjsSyncStep1, encodeStateVector(this.doc)));
+    if (ask) this.#send(remote, encodeMessage(MESSAGE_RESYNC));
+    if (this.awareness.getLocalState() !== null) this.#send(remote, this.#localAwareness());
   }
 
   override detach(peer: Peer): void {
@@ -163,7 +169,7 @@ export class PeerixProvider extends EventedAddon<PeerixProviderEvents> {
         const origin: RemoteOrigin = { [FROM_REMOTE]: remote };
         applyAwarenessUpdate(this.awareness, reader.bytes(), origin);
       } else if (type === MESSAGE_RESYNC) {
-        this.#send(remote, encodeMessage(MESSAGE_SYNC, messageYjsSyncStep1, encodeStateVector(this.doc)));
+        this.#greet(remote, false);
       } else {
         throw new PeerixError('ERR_DECODE', `unknown Yjs message type ${type}`);
       }
