@@ -4,6 +4,7 @@ import type { Peer } from '../src/index.js';
 import { PeerixMember } from './member.js';
 import { mediaStates } from './media-state.js';
 import type { MediaChangeDetail, MediaErrorDetail } from './events.js';
+import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
 import { localMediaStyles } from './local-media.styles.js';
 
@@ -300,7 +301,7 @@ export class PeerixLocalMedia extends PeerixMember {
     const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
     return html`
       <div class="preview" part="preview">
-        <video part="video" .srcObject=${stream} .muted=${true} muted autoplay playsinline ?hidden=${!hasVideo || this.cameraOff} aria-hidden="true"></video>
+        <video part="video" ${srcObject(stream)} .muted=${true} muted autoplay playsinline ?hidden=${!hasVideo || this.cameraOff} aria-hidden="true"></video>
         ${this.#renderStatus()}
       </div>
       <div class="controls" part="controls">
