@@ -32,7 +32,7 @@ const VIDEOS = `(() => {
   return { remote: [...(remote?.querySelectorAll('video') ?? [])], local: [...(local?.querySelectorAll('video') ?? [])] };
 })()`;
 
-test(`in a 3-way call no video reloads over ${WATCH_MS / 1000} s (loadstart/emptied counted per video)`, { timeout: 120000 }, async () => {
+test(`in a 3-way call no video reloads over ${WATCH_MS / 1000} s (loadstart/emptied counted per video)`, { timeout: 240000 }, async () => {
   const pages = [];
   for (const name of NAMES) pages.push(await openPeerPage(browser, `${server.url}?name=${name}&room=reload-${process.pid}`, { name }));
   try {
@@ -40,7 +40,7 @@ test(`in a 3-way call no video reloads over ${WATCH_MS / 1000} s (loadstart/empt
       await waitInPage(page, ({ videos }) => {
         const { remote, local } = eval(videos);
         return remote.length === 2 && local.length === 1 && [...remote, ...local].every((v) => v.srcObject);
-      }, { videos: VIDEOS }, { timeout: 40000, message: `${NAMES[i]} has two remote videos and the preview` });
+      }, { videos: VIDEOS }, { timeout: 90000, message: `${NAMES[i]} has two remote videos and the preview` });
     }
     await new Promise((r) => setTimeout(r, 2000)); // the first load of each is not counted
     // Count from now on, in every page at once.
