@@ -9,7 +9,8 @@
  *   the slot of the oldest setup that is at least `minAgeMs` old, which is
  *   evicted: junk setups cannot hold slots, and right after a flood the next
  *   real newcomer is admitted within about `minAgeMs`;
- * - each sender id may start at most `perSender` setups per `perSenderWindowMs`.
+ * - each sender id may start at most `perSender` setups that do not connect
+ *   per `perSenderWindowMs` (a peer that rejoins often is not held back).
  */
 
 export interface AdmissionOptions {
@@ -34,8 +35,10 @@ export interface SetupSlot {
   awaitAnswer(): void;
   /** The answer came: no answer timer any more. */
   answered(): void;
-  /** Gives the slot back (connected, or the setup ended). */
+  /** Gives the slot back (the setup ended). */
   release(): void;
+  /** Gives the slot back because the setup connected: it does not count against the sender's rate. */
+  connected(): void;
 }
 
 interface Waiter {
@@ -128,9 +131,13 @@ export class Admission {
   }
 
   #grant(id: string): Slot {
-    const slot = new Slot(id, this.#now(), this.#options.answerTimeoutMs, (s) => this.#released(s));
+    const slot = new Slot(id, this.#now(), this.#options.answerTimeoutMs, (s) => this.#released(s), () => this.#refund(id));
     this.#slots.add(slot);
     return slot;
+  }
+
+  #refund(id: string): void {
+    this.#recent.get(id)?.pop();
   }
 
   #released(slot: Slot): void {
@@ -176,7 +183,14 @@ class Slot implements SetupSlot {
     readonly since: number,
     private readonly answerTimeoutMs: number,
     private readonly onRelease: (slot: Slot) => void,
+    private readonly onConnected: () => void,
   ) {}
+
+  connected(): void {
+    if (!this.#held) return;
+    this.release();
+    this.onConnected();
+  }
 
   get held(): boolean {
     return this.#held;

@@ -507,7 +507,7 @@ export class Peer extends Emitter<PeerEvents> {
       },
       forward: (type, payload) => {
         // A connected setup gives its slot back.
-        if (type === 'connection:connected') peer.#slotOf.get((payload as PeerEvents['connection:connected']).remote)?.release();
+        if (type === 'connection:connected') peer.#slotOf.get((payload as PeerEvents['connection:connected']).remote)?.connected();
         peer.emit(type, payload);
       },
       channelOptions: () => peer.#channelOptions.values(),
