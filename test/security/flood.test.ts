@@ -1,0 +1,82 @@
+/**
+ * A flood of announces (docs/SECURITY.md, "Floods"): 5,000 announces from
+ * 2,500 ids, injected by the broker. Setups stay within maxPendingConnections
+ * (live RTCPeerConnections in the page are counted), and real newcomers still
+ * connect right after the flood. The time it took is printed, not asserted.
+ */
+import { expect } from '@open-wc/testing';
+import { Peer } from '../../src/index.js';
+import { until } from '../engine/helpers.js';
+import { HostileBroker, KIND, rawIdentity, roomKeys, roomNs, seal } from './raw.js';
+
+const IDS = 2500;
+const PER_ID = 2;
+const MAX_PENDING = 32;
+
+describe('security: announce flood', () => {
+  const Original = globalThis.RTCPeerConnection;
+  let live = 0;
+  let peak = 0;
+
+  before(() => {
+    // Count live connections in this page: every Peer here builds on the global constructor.
+    class Counted extends Original {
+      #open = true;
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        peak = Math.max(peak, ++live);
+      }
+      override close(): void {
+        if (this.#open) live--;
+        this.#open = false;
+        super.close();
+      }
+    }
+    globalThis.RTCPeerConnection = Counted;
+  });
+  after(() => {
+    globalThis.RTCPeerConnection = Original;
+  });
+
+  it(`${IDS * PER_ID} announces stay within ${MAX_PENDING} setups, and newcomers connect after the flood`, async function () {
+    this.timeout(180000);
+    const broker = new HostileBroker();
+    const r = `flood-${Math.random().toString(36).slice(2)}`;
+    const ns = await roomNs(r);
+    const victim = new Peer({ driver: broker, secret: 's', maxPendingConnections: MAX_PENDING });
+    const limitErrors = { count: 0 };
+    victim.on('error', ({ error }) => error.code === 'ERR_LIMIT' && limitErrors.count++);
+    await victim.join({ room: r });
+
+    const { roomKey } = await roomKeys(r, 's');
+    const started = performance.now();
+    const ids = await Promise.all(Array.from({ length: IDS }, () => rawIdentity()));
+    const announces = await Promise.all(
+      ids.flatMap((id) => Array.from({ length: PER_ID }, () => seal({ kind: KIND.Announce, body: new Uint8Array(0), sender: id, key: roomKey, ns }))),
+    );
+    const built = performance.now();
+    peak = live; // only what the flood makes from here on
+    for (let i = 0; i < announces.length; i++) {
+      broker.inject([ns], announces[i]!);
+      if (i % 200 === 199) await new Promise((res) => setTimeout(res, 0));
+    }
+    // The flood ends once the victim has taken in every announce (each ends in an error or a setup).
+    await until(() => limitErrors.count + victim.connections.size >= announces.length * 0.5, 'the victim to take the flood in', 120000);
+    await new Promise((res) => setTimeout(res, 200));
+    const floodEnd = performance.now();
+    const peakDuringFlood = peak;
+
+    const newcomers = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+    await Promise.all(newcomers.map((n) => n.join({ room: r })));
+    await until(() => newcomers.every((n) => victim.connections.get(n.id)?.state === 'connected'), 'newcomers connected to the victim', 60000);
+    const connectedAfter = performance.now() - floodEnd;
+    console.log(
+      `flood: ${announces.length} announces from ${IDS} ids built in ${Math.round(built - started)} ms, taken in by ${Math.round(floodEnd - built)} ms; ` +
+        `peak live RTCPeerConnections ${peakDuringFlood} (limit ${MAX_PENDING}); ERR_LIMIT events ${limitErrors.count}; ` +
+        `newcomers connected ${Math.round(connectedAfter)} ms after the flood (target 3000 ms)`,
+    );
+    expect(peakDuringFlood).to.be.at.most(MAX_PENDING);
+    expect(limitErrors.count).to.be.greaterThan(0);
+    await Promise.all([victim.leave(), ...newcomers.map((n) => n.leave())]);
+  });
+});
