@@ -317,6 +317,7 @@ export class Peer extends Emitter<PeerEvents> {
     switch (message.kind) {
       case 'Answer':
         this.#slotOf.get(remote)?.answered();
+        this.#fresher(sender, info, true);
         return void this.#whenVerified(remote, message.metadata, () => remote.receiveBrokerDescription(message.description));
       case 'Candidates':
         return remote.receiveBrokerCandidates(message);
@@ -327,14 +328,18 @@ export class Peer extends Emitter<PeerEvents> {
     }
   }
 
-  /** False (with ERR_REPLAY) for a session older than the latest one seen of this identity. */
-  #fresher(sender: string, info: SessionInfo): boolean {
+  /**
+   * False (with ERR_REPLAY) for a session older than the latest authenticated one of this
+   * identity. Only pair-sealed messages (`authenticated`) move the latest session on: an
+   * announce with a forged future time must not lock the real peer out.
+   */
+  #fresher(sender: string, info: SessionInfo, authenticated: boolean): boolean {
     const latest = this.#latest.get(sender);
     if (latest && latest.session !== info.session && info.since < latest.since) {
       this.#error(new PeerixError('ERR_REPLAY', `a message from an earlier session of ${sender}`, { peerId: sender }));
       return false;
     }
-    if (!latest || latest.session !== info.session) {
+    if (authenticated && (!latest || latest.session !== info.session)) {
       this.#latest.delete(sender);
       this.#latest.set(sender, info);
       if (this.#latest.size > MAX_SESSIONS) this.#latest.delete(this.#latest.keys().next().value!);
@@ -343,7 +348,7 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   async #onAnnounce(sender: string, info: SessionInfo): Promise<void> {
-    if (!this.#fresher(sender, info)) return;
+    if (!this.#fresher(sender, info, false)) return;
     const existing = this.connections.get(sender);
     if (existing) {
       const sameSession = this.#sessionOf.get(existing)?.session === info.session;
@@ -370,11 +375,12 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   #onOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): void {
-    if (!this.#fresher(sender, info)) return;
+    if (!this.#fresher(sender, info, true)) return;
     const remote = this.connections.get(sender);
     if (remote) {
       if (this.#sessionOf.get(remote)?.session === info.session) {
-        // Glare, or an ICE restart: same setup.
+        // Glare, or an ICE restart: same setup. Their offer is as good as an answer.
+        this.#slotOf.get(remote)?.answered();
         return void this.#whenVerified(remote, metadataJson, () => remote.receiveBrokerDescription(description));
       }
       remote.dispose('replaced'); // the peer rejoined: its new session wins
