@@ -46,6 +46,8 @@ describe('security: announce flood', () => {
     const victim = new Peer({ driver: broker, secret: 's', maxPendingConnections: MAX_PENDING });
     const limitErrors = { count: 0 };
     victim.on('error', ({ error }) => error.code === 'ERR_LIMIT' && limitErrors.count++);
+    let victimPeak = 0;
+    victim.on('connection:new', () => (victimPeak = Math.max(victimPeak, victim.connections.size)));
     await victim.join({ room: r });
 
     const { roomKey } = await roomKeys(r, 's');
@@ -60,22 +62,22 @@ describe('security: announce flood', () => {
       broker.inject([ns], announces[i]!);
       if (i % 200 === 199) await new Promise((res) => setTimeout(res, 0));
     }
-    // The flood ends once the victim has taken in every announce (each ends in an error or a setup).
-    await until(() => limitErrors.count + victim.connections.size >= announces.length * 0.5, 'the victim to take the flood in', 120000);
-    await new Promise((res) => setTimeout(res, 200));
+    // The flood ends when the attacker stops sending; the victim may still be working through it.
     const floodEnd = performance.now();
-    const peakDuringFlood = peak;
-
     const newcomers = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
     await Promise.all(newcomers.map((n) => n.join({ room: r })));
     await until(() => newcomers.every((n) => victim.connections.get(n.id)?.state === 'connected'), 'newcomers connected to the victim', 60000);
     const connectedAfter = performance.now() - floodEnd;
+    const peakDuringFlood = peak;
     console.log(
-      `flood: ${announces.length} announces from ${IDS} ids built in ${Math.round(built - started)} ms, taken in by ${Math.round(floodEnd - built)} ms; ` +
-        `peak live RTCPeerConnections ${peakDuringFlood} (limit ${MAX_PENDING}); ERR_LIMIT events ${limitErrors.count}; ` +
+      `flood: ${announces.length} announces from ${IDS} ids built in ${Math.round(built - started)} ms, sent in ${Math.round(floodEnd - built)} ms; ` +
+        `peak live RTCPeerConnections ${peakDuringFlood} (limit ${MAX_PENDING} + 2 per newcomer); victim's connections at most ${victimPeak}; ERR_LIMIT events ${limitErrors.count}; ` +
         `newcomers connected ${Math.round(connectedAfter)} ms after the flood (target 3000 ms)`,
     );
-    expect(peakDuringFlood).to.be.at.most(MAX_PENDING);
+    // The victim's setups, plus each newcomer's own connection and the victim's to it.
+    expect(peakDuringFlood).to.be.at.most(MAX_PENDING + 2 * newcomers.length);
+    // Setups in progress stay within the bound; connected newcomers no longer hold a slot.
+    expect(victimPeak).to.be.at.most(MAX_PENDING + newcomers.length);
     expect(limitErrors.count).to.be.greaterThan(0);
     await Promise.all([victim.leave(), ...newcomers.map((n) => n.leave())]);
   });
