@@ -12,6 +12,7 @@ import type { OpenedEnvelope } from './signaling/envelope.js';
 import type { CompactDescription } from './signaling/messages.js';
 import { ReplayCache } from './signaling/replay.js';
 import { Signaler } from './signaling/signaler.js';
+import { Sessions, type SessionInfo } from './sessions.js';
 import type {
   JoinOptions,
   Metadata,
@@ -45,14 +46,7 @@ const ANSWER_TIMEOUT_MS = 5000;
 const SETUP_WAIT_MS = 10_000;
 const SETUPS_PER_SENDER = 4;
 const SETUPS_PER_SENDER_WINDOW_MS = 10_000;
-/** Most identities whose latest session we remember (to refuse older sessions). */
-const MAX_SESSIONS = 1024;
 
-/** A remote's session: its nonce and the sender time of the message that made it known. */
-interface SessionInfo {
-  session: string;
-  since: number;
-}
 
 /**
  * A peer in a room: finds the others through a signaling `Driver` and keeps
@@ -74,12 +68,11 @@ export class Peer extends Emitter<PeerEvents> {
   #replay = new ReplayCache();
   #admission: Admission;
   /** Each remote's session, and the setup slot it holds until it connects. */
-  #sessionOf = new WeakMap<RemotePeer, SessionInfo>();
+  #sessions = new Sessions<RemotePeer>();
   #slotOf = new WeakMap<RemotePeer, SetupSlot>();
   /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it). */
   #unverified = new WeakSet<RemotePeer>();
-  /** Latest session seen per identity: older sessions are refused. */
-  #latest = new Map<string, SessionInfo>();
+
   #identity: Identity | null = null;
   #state: PeerState = 'idle';
   #room = '';
@@ -215,7 +208,7 @@ export class Peer extends Emitter<PeerEvents> {
     for (const remote of [...this.connections.values()]) {
       // Goodbye in-band when connected, else addressed through the broker: either way
       // authenticated, so nobody else can say it for us.
-      const session = this.#sessionOf.get(remote)?.session;
+      const session = this.#sessions.of(remote);
       if (remote.state === 'connected') remote.sayGoodbye();
       else if (signaler && session && this.driver.active) byes.push(signaler.sendTo(remote.id, session, { kind: 'Bye' }));
       remote.dispose('leaving');
@@ -310,7 +303,7 @@ export class Peer extends Emitter<PeerEvents> {
     if (message.kind === 'Offer') return this.#onOffer(sender, info, message.description, message.metadata);
     // Answer, Candidates and Bye belong to the setup of the session they were sealed for.
     const remote = this.connections.get(sender);
-    if (!remote || this.#sessionOf.get(remote)?.session !== session) {
+    if (!remote || this.#sessions.of(remote) !== session) {
       this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
       return;
     }
@@ -328,30 +321,22 @@ export class Peer extends Emitter<PeerEvents> {
     }
   }
 
-  /**
-   * False (with ERR_REPLAY) for a session older than the latest authenticated one of this
-   * identity. Only pair-sealed messages (`authenticated`) move the latest session on: an
-   * announce with a forged future time must not lock the real peer out.
-   */
+  /** False (after ERR_REPLAY) for a message of an earlier session of `sender`. */
   #fresher(sender: string, info: SessionInfo, authenticated: boolean): boolean {
-    const latest = this.#latest.get(sender);
-    if (latest && latest.session !== info.session && info.since < latest.since) {
-      this.#error(new PeerixError('ERR_REPLAY', `a message from an earlier session of ${sender}`, { peerId: sender }));
+    try {
+      this.#sessions.check(sender, info, authenticated);
+      return true;
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_REPLAY', 'an earlier session', sender));
       return false;
     }
-    if (authenticated && (!latest || latest.session !== info.session)) {
-      this.#latest.delete(sender);
-      this.#latest.set(sender, info);
-      if (this.#latest.size > MAX_SESSIONS) this.#latest.delete(this.#latest.keys().next().value!);
-    }
-    return true;
   }
 
   async #onAnnounce(sender: string, info: SessionInfo): Promise<void> {
     if (!this.#fresher(sender, info, false)) return;
     const existing = this.connections.get(sender);
     if (existing) {
-      const sameSession = this.#sessionOf.get(existing)?.session === info.session;
+      const sameSession = this.#sessions.of(existing) === info.session;
       // An announce is not authenticated to its sender (any member can seal one), so it never
       // displaces a working call; it replaces only a setup still waiting for its first answer.
       const unanswered = this.#unverified.has(existing) && existing.state !== 'connected';
@@ -378,7 +363,7 @@ export class Peer extends Emitter<PeerEvents> {
     if (!this.#fresher(sender, info, true)) return;
     const remote = this.connections.get(sender);
     if (remote) {
-      if (this.#sessionOf.get(remote)?.session === info.session) {
+      if (this.#sessions.of(remote) === info.session) {
         // Glare, or an ICE restart: same setup. Their offer is as good as an answer.
         this.#slotOf.get(remote)?.answered();
         return void this.#whenVerified(remote, metadataJson, () => remote.receiveBrokerDescription(description));
@@ -397,7 +382,7 @@ export class Peer extends Emitter<PeerEvents> {
     slot.onEvict(() => (evicted = true));
     if (!(await this.#verified(sender, metadata)) || evicted || this.#state !== 'joined') return slot.release();
     const current = this.connections.get(sender);
-    if (current && this.#sessionOf.get(current)?.session === info.session) {
+    if (current && this.#sessions.of(current) === info.session) {
       slot.release();
       return current.receiveBrokerDescription(description);
     }
@@ -472,7 +457,7 @@ export class Peer extends Emitter<PeerEvents> {
     const offerer = metadata === null;
     const remote = new RemotePeer(this.#host, id, metadata ?? {}, offerer);
     this.connections.set(id, remote);
-    this.#sessionOf.set(remote, session);
+    this.#sessions.bind(remote, session);
     this.#slotOf.set(remote, slot);
     if (offerer) {
       this.#unverified.add(remote);
@@ -508,8 +493,8 @@ export class Peer extends Emitter<PeerEvents> {
       heartbeatTimeout: options.heartbeatTimeout,
       limits: this.#limits,
       sendBroker: async (remote, message) => {
-        const session = peer.#sessionOf.get(remote);
-        if (session) await peer.#signaler?.sendTo(remote.id, session.session, message);
+        const session = peer.#sessions.of(remote);
+        if (session) await peer.#signaler?.sendTo(remote.id, session, message);
       },
       forward: (type, payload) => {
         // A connected setup gives its slot back.
