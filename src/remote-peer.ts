@@ -383,6 +383,12 @@ export class RemotePeer extends Emitter<PeerEvents> {
     if (this.#disposed) return;
     const pc = this.connection;
     const isOffer = description.type === 'offer';
+    // Every m-line of a remote offer becomes a transceiver here: the same cap as Negotiate (+1: data).
+    const mLines = description.sdp?.match(/^m=/gm)?.length ?? 0;
+    if (isOffer && mLines > this.#host.limits.maxTransceivers + 1) {
+      this.#error(new PeerixError('ERR_LIMIT', `${this.id} offered ${mLines} m-lines, more than ${this.#host.limits.maxTransceivers} transceivers: refused`, { peerId: this.id }));
+      return;
+    }
     const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
     const collision = isOffer && !readyForOffer;
     this.#ignoreOffer = !this.#polite && collision;

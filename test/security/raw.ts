@@ -115,7 +115,7 @@ export class Proto {
   }
 }
 
-export const KIND = { Announce: 1, Offer: 2, Answer: 3, Candidates: 4, Bye: 5, ChannelOpen: 18, Streams: 20, Negotiate: 25 } as const;
+export const KIND = { Announce: 1, Offer: 2, Answer: 3, Candidates: 4, Bye: 5, Description: 16, ChannelOpen: 18, Streams: 20, Negotiate: 25 } as const;
 
 /** Offer body: a full-text CompactDescription (field 2) and metadata. */
 export function offerBody(sdp: string, metadata?: string): Uint8Array {

@@ -109,7 +109,14 @@ describe('security: remote allocations', () => {
       for (let j = 0; j < 64; j++) streams.bytesField(1, new Proto().string(1, `s-${i}-${j}`).string(2, 'x').finish());
       signal.send(frame(KIND.Streams, streams.finish()));
     }
-    await until(() => errors.filter((e) => e.code === 'ERR_LIMIT').length >= 3, 'limit errors', 20000);
+    // An in-band offer whose m-lines would each become a transceiver.
+    const scratch = new RTCPeerConnection();
+    for (let i = 0; i < 20; i++) scratch.addTransceiver(i % 2 ? 'video' : 'audio');
+    const big = (await scratch.createOffer()).sdp!;
+    scratch.close();
+    const sdpType = new Proto().uint(1, 1).string(2, big).finish();
+    signal.send(frame(KIND.Description, sdpType));
+    await until(() => errors.filter((e) => e.code === 'ERR_LIMIT').length >= 4, 'limit errors', 20000);
     await new Promise((r) => setTimeout(r, 500));
     const remote = victim.connections.get(attacker.id)!;
     expect(remote.connection.getTransceivers().length).to.be.at.most(8);
@@ -119,6 +126,7 @@ describe('security: remote allocations', () => {
     expect(limits.some((e) => /transceivers/.test(e.message))).to.equal(true);
     expect(limits.some((e) => /channels/.test(e.message))).to.equal(true);
     expect(limits.some((e) => /streams/.test(e.message))).to.equal(true);
+    expect(limits.some((e) => /m-lines/.test(e.message))).to.equal(true);
     expect(uncaught).to.deep.equal([]);
     await Promise.all([victim.leave(), attacker.leave()]);
   });
