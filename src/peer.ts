@@ -7,7 +7,7 @@ import { Emitter, type Listener } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
 import { RemotePeer, toShareEntry, type DisposeReason, type RemoteHost, type ShareEntry } from './remote-peer.js';
 import { resolveLimits, type RemoteLimits } from './limits.js';
-import { createIdentity, type Identity } from './signaling/crypto.js';
+import { createIdentity, publicKeyFromId, type Identity } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
 import type { CompactDescription } from './signaling/messages.js';
 import { ReplayCache } from './signaling/replay.js';
@@ -347,6 +347,12 @@ export class Peer extends Emitter<PeerEvents> {
     if (!slot) return;
     let evicted = false;
     slot.onEvict(() => (evicted = true));
+    try {
+      await publicKeyFromId(sender); // broadcasts' sender ids are checked here, once admitted
+    } catch (error) {
+      slot.release();
+      return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
+    }
     if (this.id > sender && Date.now() - this.#announcedAt < RECENT_ANNOUNCE_MS) {
       this.#holding.add(sender);
       await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
