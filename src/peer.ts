@@ -70,8 +70,9 @@ export class Peer extends Emitter<PeerEvents> {
   /** Each remote's session, and the setup slot it holds until it connects. */
   #sessions = new Sessions<RemotePeer>();
   #slotOf = new WeakMap<RemotePeer, SetupSlot>();
-  /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it). */
+  /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it), and verdicts in progress. */
   #unverified = new WeakSet<RemotePeer>();
+  #verdicts = new WeakMap<RemotePeer, Promise<boolean>>();
 
   #identity: Identity | null = null;
   #state: PeerState = 'idle';
@@ -398,14 +399,17 @@ export class Peer extends Emitter<PeerEvents> {
 
   /** Runs `then` once `remote` passed `verify` with the metadata it sent (now, if it already did). */
   async #whenVerified(remote: RemotePeer, metadataJson: string | undefined, then: () => void): Promise<void> {
-    if (!this.#unverified.has(remote)) return then();
-    const metadata = this.#parseMetadata(remote.id, metadataJson);
-    if (!metadata) return remote.dispose('refused');
-    this.#unverified.delete(remote);
-    if (!(await this.#verified(remote.id, metadata))) return remote.dispose('refused');
-    if (remote.state === 'closed') return;
-    remote.metadata = metadata;
-    then();
+    let verdict = this.#verdicts.get(remote);
+    if (!verdict && !this.#unverified.has(remote)) return then();
+    if (!verdict) {
+      // The first pair-sealed message with metadata decides; later ones wait for that verdict.
+      this.#unverified.delete(remote);
+      const metadata = this.#parseMetadata(remote.id, metadataJson);
+      verdict = metadata ? this.#verified(remote.id, metadata).then((ok) => ok && ((remote.metadata = metadata), true)) : Promise.resolve(false);
+      this.#verdicts.set(remote, verdict);
+    }
+    if (!(await verdict)) return remote.dispose('refused');
+    if (remote.state !== 'closed') then();
   }
 
   #parseMetadata(sender: string, json: string | undefined): Metadata | null {
