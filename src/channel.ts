@@ -1,4 +1,5 @@
 import { PeerixError } from './errors.js';
+import { IncomingBudget, Reassembly, type Assembled, type ReassemblyLimits } from './reassembly.js';
 import type { SendData, SendOptions } from './types.js';
 
 /**
@@ -19,13 +20,15 @@ const MAX_CHUNK = 256 * 1024;
 /** Pause sending above this many buffered bytes; resume below the low mark. */
 const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
-/** Refuse incoming messages larger than this, and more parallel transfers than that. */
-const MAX_INCOMING = 512 * 1024 * 1024;
-const MAX_TRANSFERS = 16;
+/** Caps when the host gives none (a channel outside a RemotePeer). */
+const DEFAULT_LIMITS: ReassemblyLimits = { maxIncomingMessage: 512 * 1024 * 1024, maxIncomingTransfers: 16 };
 
 export interface ChannelHost {
   /** The remote's SCTP maximum message size. */
   maxMessageSize(): number;
+  /** Caps on incoming chunked messages, and the remote peer's shared byte budget. */
+  readonly limits?: ReassemblyLimits;
+  readonly incoming?: IncomingBudget;
   onOpen(channel: Channel): void;
   onClose(channel: Channel): void;
   onMessage(channel: Channel, data: string | ArrayBuffer): void;
@@ -40,12 +43,6 @@ interface Outgoing {
   reject: (error: PeerixError) => void;
 }
 
-interface Incoming {
-  buffer: Uint8Array;
-  received: number;
-  isText: boolean;
-}
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const noop = (): void => {};
@@ -58,7 +55,7 @@ export class Channel {
   #queue: Outgoing[] = [];
   #pumping = false;
   #nextId = 1;
-  #incoming = new Map<number, Incoming>();
+  #incoming: Reassembly;
   #awaitingAck = new Map<number, { resolve: () => void; reject: (e: PeerixError) => void }>();
   #closed = false;
 
@@ -66,6 +63,12 @@ export class Channel {
     this.label = label;
     this.options = options;
     this.#host = host;
+    this.#incoming = new Reassembly(host.limits ?? DEFAULT_LIMITS, host.incoming ?? new IncomingBudget(DEFAULT_LIMITS.maxIncomingMessage));
+  }
+
+  /** Bytes of partially received messages held on this channel. */
+  get bufferedIncoming(): number {
+    return this.#incoming.held;
   }
 
   /** The underlying `RTCDataChannel`, once it exists. */
@@ -269,35 +272,26 @@ export class Channel {
       waiter?.resolve();
       return;
     }
-    if (type === FRAME_START) {
-      if (frame.length < START_HEADER) return this.#reject('truncated start frame');
-      const total = view.getFloat64(5);
-      if (!Number.isSafeInteger(total) || total < 0 || total > MAX_INCOMING) return this.#reject(`refused a ${total}-byte message (limit ${MAX_INCOMING})`);
-      if (this.#incoming.size >= MAX_TRANSFERS) return this.#reject('too many messages arriving at once');
-      this.#incoming.set(id, { buffer: new Uint8Array(total), received: 0, isText: frame[13] === 1 });
-      this.#append(id, frame.subarray(START_HEADER));
-      return;
-    }
-    if (type === FRAME_PART) {
-      this.#append(id, frame.subarray(PART_HEADER));
+    try {
+      if (type === FRAME_START) {
+        if (frame.length < START_HEADER) return this.#reject('truncated start frame');
+        return this.#deliver(id, this.#incoming.start(id, view.getFloat64(5), frame[13] === 1, frame.subarray(START_HEADER)));
+      }
+      if (type === FRAME_PART) return this.#deliver(id, this.#incoming.append(id, frame.subarray(PART_HEADER)));
+    } catch (error) {
+      const e = error instanceof PeerixError ? error : new PeerixError('ERR_DECODE', String(error));
+      this.#host.onError(this, new PeerixError(e.code, `channel "${this.label}": ${e.message}`));
       return;
     }
     this.#reject(`unknown frame type ${type}`);
   }
 
-  #append(id: number, chunk: Uint8Array): void {
-    const transfer = this.#incoming.get(id);
-    if (!transfer) return this.#reject(`chunk for unknown message ${id}`);
-    if (transfer.received + chunk.length > transfer.buffer.length) {
-      this.#incoming.delete(id);
-      return this.#reject(`message ${id} overran its announced size`);
+  #deliver(id: number, result: Assembled): void {
+    if (!result.done) {
+      this.#host.onProgress(this, result.received, result.total);
+      return;
     }
-    transfer.buffer.set(chunk, transfer.received);
-    transfer.received += chunk.length;
-    const total = transfer.buffer.length;
-    this.#host.onProgress(this, transfer.received, total);
-    if (transfer.received < total) return;
-    this.#incoming.delete(id);
+    this.#host.onProgress(this, result.total, result.total);
     const ack = new Uint8Array(PART_HEADER);
     ack[0] = FRAME_ACK;
     new DataView(ack.buffer).setUint32(1, id);
@@ -306,7 +300,7 @@ export class Channel {
     } catch {
       // The sender learns nothing if the channel is gone; its promise fails on close.
     }
-    this.#host.onMessage(this, transfer.isText ? decoder.decode(transfer.buffer) : transfer.buffer.buffer as ArrayBuffer);
+    this.#host.onMessage(this, result.isText ? decoder.decode(result.bytes) : result.bytes.buffer as ArrayBuffer);
   }
 
   #reject(reason: string): void {
