@@ -59,6 +59,7 @@ export class Recorder extends Addon {
   #media: MediaRecorder | null = null;
   #tracks: MediaStreamTrack[] = [];
   #check: ReturnType<typeof setInterval> | undefined;
+  #sink: HTMLMediaElement | null = null;
   // log mode
   #labels: Set<string>;
   #log = new LineBuffer();
@@ -167,7 +168,17 @@ export class Recorder extends Addon {
     if (audioBitsPerSecond) init.audioBitsPerSecond = audioBitsPerSecond;
     // Our own stream of the same tracks: the app may add or remove tracks on its
     // stream (which would end the recording) while these stay as they are.
-    const media = new MediaRecorder(new MediaStream(tracks), init);
+    const input = new MediaStream(tracks);
+    const media = new MediaRecorder(input, init);
+    if (tracks.some((t) => t.kind === 'audio') && typeof document !== 'undefined') {
+      // Chrome delivers a remote audio track's samples only while a media element
+      // plays it; without them its WebM muxer waits and the recording stays empty.
+      const sink = document.createElement('audio');
+      sink.muted = true;
+      sink.srcObject = input;
+      sink.play().catch(() => {});
+      this.#sink = sink;
+    }
     this.#media = media;
     this.#tracks = tracks;
     this.#mimeType = media.mimeType || type;
@@ -244,6 +255,8 @@ export class Recorder extends Addon {
     for (const track of this.#tracks) track.removeEventListener('ended', this.#checkSource);
     this.#tracks = [];
     this.#media = null;
+    if (this.#sink) this.#sink.srcObject = null;
+    this.#sink = null;
     this.#state = 'inactive';
     const blob = new Blob(this.#chunks, { type: this.#mimeType });
     this.#chunks = [];
