@@ -105,3 +105,38 @@ export async function playRecording(blob: Blob): Promise<Playback> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Plays `stream` in a muted <video> and resolves once it shows frames. */
+export async function showStream(stream: MediaStream): Promise<HTMLVideoElement> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  document.body.append(video);
+  await video.play();
+  const start = Date.now();
+  while (!video.videoWidth && Date.now() - start < 10000) await sleep(50);
+  return video;
+}
+
+/** Levels (dB) of an audio track at the given frequencies, with the median bin as noise floor. */
+export async function spectrum(track: MediaStreamTrack, frequencies: number[], listenMs = 1000): Promise<{ at: number[]; floor: number }> {
+  const context = new AudioContext();
+  await context.resume();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 8192;
+  analyser.smoothingTimeConstant = 0.5;
+  context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+  await sleep(listenMs);
+  const bins = new Float32Array(analyser.frequencyBinCount);
+  analyser.getFloatFrequencyData(bins);
+  const hz = context.sampleRate / analyser.fftSize;
+  // The strongest bin within ±2 of each frequency (the tone may fall between bins).
+  const at = frequencies.map((f) => {
+    const i = Math.round(f / hz);
+    return Math.max(...bins.slice(Math.max(0, i - 2), i + 3));
+  });
+  const floor = [...bins].sort((x, y) => x - y)[bins.length >> 1]!;
+  await context.close();
+  return { at, floor };
+}

@@ -25,6 +25,7 @@ describe('Recorder', () => {
     expect(type).to.match(/^video\/(webm|mp4)/);
     expect(MediaRecorder.isTypeSupported(type)).to.equal(true);
     expect(pickMimeType(false)).to.match(/^audio\//);
+    expect(pickMimeType(true, false)).to.not.include('opus');
   });
 
   it('records 3 s of a remote camera into a Blob that plays: duration, frames and size', async function () {

@@ -161,7 +161,7 @@ export class Recorder extends Addon {
     if (!tracks.length) throw new PeerixError('ERR_INVALID_STATE', 'the stream has no live track to record');
     const { mimeType, videoBitsPerSecond, audioBitsPerSecond, timeslice } = this.#options;
     if (mimeType && !MediaRecorder.isTypeSupported(mimeType)) throw new PeerixError('ERR_INVALID_ARGUMENT', `this browser cannot record ${mimeType}`);
-    const type = mimeType ?? pickMimeType(tracks.some((t) => t.kind === 'video'));
+    const type = mimeType ?? pickMimeType(tracks.some((t) => t.kind === 'video'), tracks.some((t) => t.kind === 'audio'));
     const init: MediaRecorderOptions = {};
     if (type) init.mimeType = type;
     if (videoBitsPerSecond) init.videoBitsPerSecond = videoBitsPerSecond;
@@ -200,7 +200,12 @@ export class Recorder extends Addon {
   /** Ends the recording once none of the recorded tracks is live and still in the source stream. */
   #checkSource = (): void => {
     const media = this.#media;
-    if (!media || media.state === 'inactive') return;
+    if (!media) return;
+    if (media.state === 'inactive') {
+      // Stopped by the browser without a stop event (seen in Firefox with codecs the tracks lack).
+      this.#events.fire('error', { error: new PeerixError('ERR_MEDIA', `the browser stopped recording ${this.#mimeType} by itself`) });
+      return this.#end();
+    }
     const current = new Set(this.stream?.getTracks() ?? []);
     if (this.#tracks.some((t) => t.readyState === 'live' && current.has(t))) return;
     media.stop();
@@ -251,6 +256,7 @@ export class Recorder extends Addon {
   // ───────────────────────── end ─────────────────────────
 
   #end(): void {
+    if (!this.#finish) return; // already ended
     clearInterval(this.#check);
     for (const track of this.#tracks) track.removeEventListener('ended', this.#checkSource);
     this.#tracks = [];
