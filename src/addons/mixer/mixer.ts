@@ -35,7 +35,9 @@ export interface MixerSource {
   stream: MediaStream;
 }
 
-interface Source extends MixerSource {
+interface Source extends Omit<MixerSource, 'name'> {
+  /** Read at each frame: a local name may be set by a `join` after the share. */
+  nameOf: () => string;
   peer: Peer | null;
   element: HTMLVideoElement;
   shown: MediaStreamTrack[];
@@ -89,7 +91,7 @@ export class Mixer extends Addon {
 
   /** The streams being mixed. */
   get sources(): MixerSource[] {
-    return [...this.#sources.values()].map(({ id, owner, name, stream }) => ({ id, owner, name, stream }));
+    return [...this.#sources.values()].map(({ id, owner, nameOf, stream }) => ({ id, owner, name: nameOf(), stream }));
   }
 
   /** The source id of the speaker layout's large picture ('' when nobody spoke yet). */
@@ -110,7 +112,7 @@ export class Mixer extends Addon {
   /** Mixes a stream that no peer shares (a local file, a microphone not sent). Returns its id. */
   add(stream: MediaStream, { id = `local/${stream.id}`, name = '' }: { id?: string; name?: string } = {}): string {
     this.#start();
-    this.#addSource({ id, owner: 'local', name, stream, peer: null });
+    this.#addSource({ id, owner: 'local', nameOf: () => name, stream, peer: null });
     return id;
   }
 
@@ -173,8 +175,8 @@ export class Mixer extends Addon {
     const id = remoteKey(remote, stream);
     const existing = this.#sources.get(id);
     if (existing) return this.#sync(existing);
-    const name = typeof remote.metadata.name === 'string' ? remote.metadata.name : remote.id.slice(0, 8);
-    this.#addSource({ id, owner: remote.id, name, stream, peer });
+    const nameOf = (): string => (typeof remote.metadata.name === 'string' ? remote.metadata.name : remote.id.slice(0, 8));
+    this.#addSource({ id, owner: remote.id, nameOf, stream, peer });
   }
 
   /** A local share; the same label again (a replace) swaps the stream in place. */
@@ -186,11 +188,11 @@ export class Mixer extends Addon {
       return this.#sync(existing);
     }
     if (existing) return this.#sync(existing);
-    const name = typeof peer.metadata.name === 'string' ? peer.metadata.name : 'You';
-    this.#addSource({ id, owner: 'local', name, stream, peer });
+    const nameOf = (): string => (typeof peer.metadata.name === 'string' ? peer.metadata.name : 'You');
+    this.#addSource({ id, owner: 'local', nameOf, stream, peer });
   }
 
-  #addSource(init: MixerSource & { peer: Peer | null }): void {
+  #addSource(init: Omit<Source, 'element' | 'shown'>): void {
     if (this.#sources.has(init.id)) this.remove(init.id);
     const element = document.createElement('video');
     // Muted: the mix plays the audio. Chrome only feeds a remote track into Web
@@ -244,7 +246,7 @@ export class Mixer extends Addon {
     if (!this.#compositor) return;
     for (const source of [...this.#sources.values()]) this.#sync(source);
     const withVideo = [...this.#sources.values()].filter((s) => s.shown.some((t) => t.kind === 'video'));
-    const tiles: Tile[] = withVideo.map((s) => ({ video: s.element, name: this.#options.names ? s.name : '' }));
+    const tiles: Tile[] = withVideo.map((s) => ({ video: s.element, name: this.#options.names ? s.nameOf() : '' }));
     if (this.#options.layout === 'speaker') this.#followSpeaker();
     const speaker = Math.max(0, withVideo.findIndex((s) => s.id === this.#speaker));
     this.#compositor.draw(tiles, this.#options.layout, speaker);

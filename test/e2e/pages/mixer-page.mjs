@@ -28,7 +28,7 @@ function toneStream(frequency) {
 }
 
 window.start = async ({ url, room, name, colour, tone, mix }) => {
-  const driver = new peerix.MqttDriver({ client: connect(url, { protocolVersion: 5, reconnectPeriod: 500 }), prefix: 'mix/' });
+  const driver = new peerix.MqttDriver({ client: connect(url, { protocolVersion: 4, reconnectPeriod: 500 }), prefix: 'mix/' });
   const peer = new peerix.Peer({ driver });
   window.peer = peer;
   peer.on('error', ({ error }) => state.errors.push(`${error.code}: ${error.message}`));
