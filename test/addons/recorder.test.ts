@@ -45,7 +45,7 @@ describe('Recorder', () => {
     expect(recorder.state).to.equal('inactive');
     expect(blob.size).to.be.greaterThan(10000);
     expect(blob.type).to.equal(recorder.mimeType);
-    expect(chunks.length).to.be.at.least(3); // one per second and the last
+    expect(chunks.length).to.be.at.least(2); // per second (Firefox starts its first slice late) and the last
     expect(new Blob(chunks).size).to.equal(blob.size);
     const { width, height } = camera.getVideoTracks()[0]!.getSettings();
     const played = await playRecording(blob);

@@ -54,6 +54,8 @@ for (const kind of ['chromium', 'firefox']) {
         pages.push(page);
       }
       const [mixing, , leaving] = pages;
+      const step = (what) => console.log(`# ${kind}: ${what}`);
+      step('pages joined');
       await waitInPage(mixing, () => mixer.sources.length === 3, undefined, { timeout: 60000, message: 'three sources in the mix' }).catch(async (error) => {
         const seen = await Promise.all(pages.map((page) => page.evaluate(() => ({
           connections: [...peer.connections.values()].map((r) => `${r.metadata.name}:${r.state}:${r.streams.length}`),
@@ -63,8 +65,10 @@ for (const kind of ['chromium', 'firefox']) {
         throw new Error(`${error.message}\n${JSON.stringify(seen)}`);
       });
       assert.deepEqual(await mixing.evaluate(() => mixer.sources.map((s) => s.name).sort()), ['blue', 'green', 'red']);
+      step('three sources');
       await waitInPage(mixing, (rgbs) => window.cellsShow(3, rgbs), PEERS.map((p) => p.rgb), { timeout: 30000, message: 'red, green and blue cells' });
 
+      step('three coloured cells');
       // Audio may start flowing a moment after the pictures: listen until every tone is there.
       let spectrum;
       const heard = Date.now();
@@ -75,6 +79,7 @@ for (const kind of ['chromium', 'firefox']) {
       for (const [i, p] of PEERS.entries()) assert.ok(at[i] > PRESENT_DB, `${p.tone} Hz in the mix (${at[i]} dB)`);
       assert.ok(at[3] < Math.min(...at.slice(0, 3)) - 30, `no 660 Hz tone (${at[3]} dB)`);
 
+      step('three tones');
       const gone = mixing.evaluate(([rgb]) => window.whenGone(rgb, 2), [PEERS[2].rgb]);
       const left = Date.now();
       await leaving.evaluate(() => peer.leave());
@@ -83,6 +88,7 @@ for (const kind of ['chromium', 'firefox']) {
       await waitInPage(mixing, () => mixer.sources.length === 2, undefined, { timeout: 10000, message: 'the leaver out of the sources' });
       assert.ok(await mixing.evaluate((rgbs) => window.cellsShow(2, rgbs), PEERS.slice(0, 2).map((p) => p.rgb)), 'red and green remain');
 
+      step('leave followed');
       const rec = await mixing.evaluate(() => window.recordMix(3000));
       console.log(`# ${kind}: 3 s recording of the mix: ${rec.type}, ${rec.size} B, ${rec.duration.toFixed(2)} s, ${rec.frames} frames, ${rec.width}×${rec.height}`);
       assert.ok(rec.duration >= 2.5, `duration ${rec.duration}`);

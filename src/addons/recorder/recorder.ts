@@ -60,6 +60,8 @@ export class Recorder extends Addon {
   #tracks: MediaStreamTrack[] = [];
   #check: ReturnType<typeof setInterval> | undefined;
   #sink: HTMLMediaElement | null = null;
+  /** We asked MediaRecorder to stop: its last data and stop event are on their way. */
+  #stopping = false;
   // log mode
   #labels: Set<string>;
   #log = new LineBuffer();
@@ -133,9 +135,8 @@ export class Recorder extends Addon {
     // #finish is set from start() until the recording has ended (a log may still be flushing).
     if (!this.#finish) return Promise.resolve(this.#result ?? new Blob([], { type: this.#mimeType }));
     const done = this.#stopped!;
-    if (this.#media) {
-      if (this.#media.state !== 'inactive') this.#media.stop();
-    } else if (this.#state !== 'inactive') void this.#stopLog();
+    if (this.#media) this.#stopMedia();
+    else if (this.#state !== 'inactive') void this.#stopLog();
     return done;
   }
 
@@ -201,6 +202,7 @@ export class Recorder extends Addon {
   #checkSource = (): void => {
     const media = this.#media;
     if (!media) return;
+    if (this.#stopping) return;
     if (media.state === 'inactive') {
       // Stopped by the browser without a stop event (seen in Firefox with codecs the tracks lack).
       this.#events.fire('error', { error: new PeerixError('ERR_MEDIA', `the browser stopped recording ${this.#mimeType} by itself`) });
@@ -208,8 +210,14 @@ export class Recorder extends Addon {
     }
     const current = new Set(this.stream?.getTracks() ?? []);
     if (this.#tracks.some((t) => t.readyState === 'live' && current.has(t))) return;
-    media.stop();
+    this.#stopMedia();
   };
+
+  #stopMedia(): void {
+    if (this.#stopping || !this.#media || this.#media.state === 'inactive') return;
+    this.#stopping = true;
+    this.#media.stop();
+  }
 
   // ───────────────────────── channel log ─────────────────────────
 
@@ -261,6 +269,7 @@ export class Recorder extends Addon {
     for (const track of this.#tracks) track.removeEventListener('ended', this.#checkSource);
     this.#tracks = [];
     this.#media = null;
+    this.#stopping = false;
     if (this.#sink) this.#sink.srcObject = null;
     this.#sink = null;
     this.#state = 'inactive';

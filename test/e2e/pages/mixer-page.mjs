@@ -46,7 +46,10 @@ async function shownMix() {
   mixVideo = Object.assign(document.createElement('video'), { muted: true, playsInline: true, srcObject: mixer.stream });
   document.body.append(mixVideo);
   await mixVideo.play();
-  while (!mixVideo.videoWidth) await sleep(50);
+  for (let i = 0; !mixVideo.videoWidth; i++) {
+    if (i > 200) throw new Error('the mix shows no picture after 10 s');
+    await sleep(50);
+  }
   return mixVideo;
 }
 
@@ -80,11 +83,12 @@ window.cellsShow = async (n, wanted) => {
 /** Resolves with Date.now() once no cell of the mix shows `colour` (polled every 20 ms). */
 window.whenGone = async (colour, cells) => {
   const video = await shownMix();
-  for (;;) {
+  for (const start = Date.now(); Date.now() - start < 15000; ) {
     const colours = sample(video, cellPoints(cells));
     if (!colours.some((c) => near(c, colour))) return Date.now();
     await sleep(20);
   }
+  throw new Error('the colour was still in the mix after 15 s');
 };
 
 window.spectrum = async (frequencies) => {
