@@ -64,6 +64,7 @@ export class Mixer extends Addon {
   #levels = new Map<string, number>();
   #speaker = '';
   #speakerSince = 0;
+  #frames = 0;
 
   constructor(options: MixerOptions = {}) {
     super();
@@ -92,6 +93,11 @@ export class Mixer extends Addon {
   /** The streams being mixed. */
   get sources(): MixerSource[] {
     return [...this.#sources.values()].map(({ id, owner, nameOf, stream }) => ({ id, owner, name: nameOf(), stream }));
+  }
+
+  /** Frames composed so far (to check the frame rate, e.g. in a hidden tab). */
+  get frames(): number {
+    return this.#frames;
   }
 
   /** The source id of the speaker layout's large picture ('' when nobody spoke yet). */
@@ -250,6 +256,7 @@ export class Mixer extends Addon {
     if (this.#options.layout === 'speaker') this.#followSpeaker();
     const speaker = Math.max(0, withVideo.findIndex((s) => s.id === this.#speaker));
     this.#compositor.draw(tiles, this.#options.layout, speaker);
+    this.#frames++;
   }
 
   /** Smoothed loudness per source; the speaker changes to one clearly louder, at most once per hold time. */
