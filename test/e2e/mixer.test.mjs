@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
-import { ROOT, launchBrowser, openPeerPage, startStaticServer, waitInPage } from './harness.mjs';
+import { ROOT, launchBrowser, openPeerPage, sleep, startStaticServer, waitInPage } from './harness.mjs';
 import { startEmbeddedBroker } from '../../servers/embedded-broker.mjs';
 
 let server;
@@ -104,3 +104,35 @@ for (const kind of ['chromium', 'firefox']) {
     }
   });
 }
+
+test('firefox: the mix keeps its frame rate in a hidden tab (worker timer), where page timers are throttled', { timeout: 120000 }, async () => {
+  const browser = await launchBrowser('firefox');
+  try {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage({ type: 'window' });
+    await page.goto(`${server.url}/test/e2e/pages/mixer.html`);
+    await waitInPage(page, () => window.ready === true, undefined, { message: 'page ready' });
+    await page.evaluate(() => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
+      canvas.getContext('2d').fillRect(0, 0, 320, 240);
+      window.mixer = new peerix.Mixer({ width: 640, height: 360, frameRate: 15 });
+      mixer.add(canvas.captureStream(15), { name: 'source' });
+      window.ticks = 0;
+      setInterval(() => ticks++, 20);
+    });
+    const cover = await context.newPage({ type: 'tab' }); // the mixer's tab goes to the background
+    await cover.goto('about:blank');
+    await waitInPage(page, () => document.hidden, undefined, { timeout: 10000, message: 'the mixer tab hidden' });
+    const before = await page.evaluate(() => [mixer.frames, ticks]);
+    await sleep(3000);
+    const after = await page.evaluate(() => [mixer.frames, ticks]);
+    const frames = after[0] - before[0];
+    const ticks = after[1] - before[1];
+    console.log(`# firefox, hidden tab, 3 s: ${frames} mixer frames (15 fps asked), ${ticks} ticks of a 20 ms page timer (150 unthrottled)`);
+    // A requestAnimationFrame loop composes nothing in a hidden tab, a throttled 1 Hz timer 3 frames.
+    assert.ok(frames >= 15, `the mixer kept composing while hidden (${frames} frames in 3 s)`);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+});

@@ -6,6 +6,7 @@ import { connect } from '/__build/mqtt.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 window.state = { errors: [] };
+window.peerix = peerix;
 
 function colourStream(colour) {
   const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
