@@ -66,14 +66,16 @@ describe('Recorder', () => {
     const remote = await remoteOf(a, b, red.stream, 'camera', true);
     const recorder = new Recorder(remote);
     let stops = 0;
+    const errors: string[] = [];
     recorder.on('stop', () => stops++);
+    recorder.on('error', ({ error }) => errors.push(error.message));
     recorder.start();
     await sleep(1500);
     const blue = colourStream('#00f');
     a.share({ label: 'camera', stream: blue.stream, managed: true }); // stops red's track
     expect(red.stream.getVideoTracks()[0]!.readyState).to.equal('ended');
     await sleep(1500);
-    expect(recorder.state).to.equal('recording');
+    expect(recorder.state, `still recording (errors: ${errors}; remote tracks: ${remote.getTracks().map((t) => t.readyState)})`).to.equal('recording');
     const blob = await recorder.stop();
     expect(stops).to.equal(1);
     const played = await playRecording(blob);
@@ -126,7 +128,10 @@ describe('Recorder', () => {
     recorder.resume();
     expect(recorder.state).to.equal('recording');
     expect((await recorder.stop()).type).to.equal(recorder.mimeType);
-    expect(() => new Recorder(source.stream, { mimeType: 'video/x-nope' }).start()).to.throw(/cannot record/);
+    const unsupported = new Recorder(source.stream, { mimeType: 'video/x-nope' });
+    expect(() => unsupported.start()).to.throw(/cannot record/);
+    expect(unsupported.state).to.equal('inactive');
+    expect((await unsupported.stop()).size, 'stop() after a failed start resolves at once').to.equal(0);
     source.stop();
     expect(() => new Recorder(null)).to.throw(/labels/);
     expect(() => new Recorder({} as MediaStream)).to.throw(/MediaStream/);

@@ -2,7 +2,7 @@ import { Addon } from '../addon.js';
 import { AddonEvents } from '../events.js';
 import { observeCalls } from '../observe.js';
 import type { EventName, EventPayload, Listener } from '../../emitter.js';
-import { PeerixError } from '../../errors.js';
+import { PeerixError, toPeerixError } from '../../errors.js';
 import type { Peer } from '../../peer.js';
 import type { SendData, SendOptions } from '../../types.js';
 import { LineBuffer } from './channel-log.js';
@@ -109,9 +109,9 @@ export class Recorder extends Addon {
     if (this.#state !== 'inactive') throw new PeerixError('ERR_INVALID_STATE', `start() while ${this.#state}`);
     this.#chunks = [];
     this.#result = null;
-    this.#stopped = new Promise((resolve) => (this.#finish = resolve));
-    if (this.stream) this.#startMedia(this.stream);
+    if (this.stream) this.#startMedia(this.stream); // throws before anything is pending
     else this.#startLog();
+    this.#stopped = new Promise((resolve) => (this.#finish = resolve));
     this.#state = 'recording';
     this.#events.fire('start', {});
   }
@@ -193,9 +193,17 @@ export class Recorder extends Addon {
       this.#events.fire('error', { error: new PeerixError('ERR_MEDIA', `recording failed${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause }) });
     };
     media.onstop = () => this.#end();
+    try {
+      media.start(timeslice);
+    } catch (error) {
+      this.#media = null;
+      this.#tracks = [];
+      if (this.#sink) this.#sink.srcObject = null;
+      this.#sink = null;
+      throw toPeerixError(error, 'ERR_MEDIA', 'MediaRecorder would not start');
+    }
     for (const track of tracks) track.addEventListener('ended', this.#checkSource);
     this.#check = setInterval(this.#checkSource, SOURCE_CHECK_MS);
-    media.start(timeslice);
   }
 
   /** Ends the recording once none of the recorded tracks is live and still in the source stream. */
