@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { build } from 'esbuild';
 import { buildIfNeeded } from './start.mjs';
 
@@ -39,10 +39,16 @@ for (const file of readdirSync('src/drivers').filter((f) => f.endsWith('.ts') &&
   const text = await bundle(join('src/drivers', file), (path) => path.startsWith('../'));
   row(`driver ${file.replace('.ts', '')}`, text);
 }
-// Add-ons: each entry alone (the engine's shared modules and yjs, y-protocols, lib0 excluded).
-const ENGINE_OR_YJS = /^(\.\.\/\.\.\/|\.\.\/addon\.js$|yjs$|y-protocols\/|lib0\/)/;
-for (const name of ['state', 'yjs']) {
-  row(`add-on peerix/addons/${name}`, await bundle(`src/addons/${name}/index.ts`, (path) => ENGINE_OR_YJS.test(path)), name === 'yjs' ? 'Yjs excluded' : '');
+// Add-ons, each its own entry: the add-on and its helpers; the engine's modules and
+// Yjs (yjs, y-protocols, lib0) excluded.
+const YJS = /^(yjs$|y-protocols\/|lib0\/)/;
+const engineOrYjs = (path, importer) => {
+  if (YJS.test(path)) return true;
+  const file = resolvePath(dirname(importer), path);
+  return !file.includes('/src/addons/') || file.endsWith('/src/addons/addon.js');
+};
+for (const name of ['state', 'yjs', 'recorder', 'mixer']) {
+  row(`add-on peerix/addons/${name}`, await bundle(`src/addons/${name}/index.ts`, engineOrYjs), name === 'yjs' ? 'Yjs excluded' : '');
 }
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
 const elementsOnly = await bundle('elements/index.ts', (path) => path.startsWith('../src/') || CLIENTS.test(path));
