@@ -211,9 +211,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
   /** Sends on one channel (`label`) or on every open channel to this peer. */
   send(data: SendData, options: SendOptions = {}): Promise<void> {
     if (options.label !== undefined) {
-      const channel = this.#channels.get(options.label) ?? this.#openFromHost(options.label);
+      // A disposed remote opens nothing: createDataChannel would throw on its closed connection.
+      const channel = this.#channels.get(options.label) ?? (this.#disposed ? undefined : this.#openFromHost(options.label));
       if (!channel) {
-        const error = new PeerixError('ERR_CHANNEL', `no channel "${options.label}" to ${this.id}: open() it first`, { peerId: this.id });
+        const why = this.#disposed ? 'the connection is closed' : 'open() it first';
+        const error = new PeerixError('ERR_CHANNEL', `no channel "${options.label}" to ${this.id}: ${why}`, { peerId: this.id });
         const rejected = Promise.reject(error);
         rejected.catch(() => {});
         return rejected;

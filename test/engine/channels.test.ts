@@ -129,4 +129,18 @@ describe('data channels', () => {
     expect((error as { code?: string }).code).to.equal('ERR_CHANNEL');
     await leaveAll([a!, b!]);
   });
+
+  it('send to a remote that left, on a label only this side opened, rejects instead of throwing', async () => {
+    const [a, b] = makePeers(2, new MemoryDriver());
+    await formMesh([a!, b!], room());
+    const gone = remoteOf(a!, b!);
+    await b!.leave();
+    await until(() => !a!.connections.has(b!.id), 'a sees b leave');
+    a!.open({ label: 'late-label' });
+    let result: Promise<void> | undefined;
+    expect(() => { result = gone.send('x', { label: 'late-label' }); }).not.to.throw();
+    const error = await result!.then(() => null, (e: Error) => e);
+    expect((error as { code?: string } | null)?.code).to.equal('ERR_CHANNEL');
+    await leaveAll([a!]);
+  });
 });
