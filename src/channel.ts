@@ -1,4 +1,5 @@
 import { PeerixError } from './errors.js';
+import { toArrayBuffer } from './rtc.js';
 import type { SendData, SendOptions } from './types.js';
 
 /**
@@ -45,6 +46,9 @@ interface Incoming {
   received: number;
   isText: boolean;
 }
+
+/** Longest wait for bufferedamountlow before bufferedAmount is looked at again. */
+const DRAIN_POLL_MS = 20;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -100,7 +104,7 @@ export class Channel {
       const detail = (event as RTCErrorEvent).error?.message ?? 'data channel error';
       if (!this.#closed) this.#host.onError(this, new PeerixError('ERR_CHANNEL', `channel "${this.label}": ${detail}`));
     };
-    dc.onmessage = (event) => this.#receive(event.data as string | ArrayBuffer);
+    dc.onmessage = (event) => this.#receive(typeof event.data === 'string' ? event.data : toArrayBuffer(event.data) ?? new ArrayBuffer(0));
     dc.onbufferedamountlow = () => void this.#pump();
     if (dc.readyState === 'open') dc.onopen(new Event('open'));
   }
@@ -165,11 +169,14 @@ export class Channel {
     const dc = this.#dc;
     while (dc && dc.readyState === 'open' && dc.bufferedAmount > HIGH_WATER) {
       await new Promise<void>((resolve) => {
-        const done = (): void => {
-          dc.removeEventListener('bufferedamountlow', done);
-          dc.removeEventListener('close', done);
+        // Also polled: some Node WebRTC implementations never fire bufferedamountlow.
+        const poll = setTimeout(done, DRAIN_POLL_MS);
+        function done(): void {
+          clearTimeout(poll);
+          dc!.removeEventListener('bufferedamountlow', done);
+          dc!.removeEventListener('close', done);
           resolve();
-        };
+        }
         dc.addEventListener('bufferedamountlow', done);
         dc.addEventListener('close', done);
       });

@@ -4,6 +4,7 @@ import { Driver, type DriverEvents } from './drivers/driver.js';
 import { MemoryDriver } from './drivers/memory.js';
 import { Emitter, type Listener } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
+import { resolveRtc, isMediaStream, type Rtc } from './rtc.js';
 import { RemotePeer, toShareEntry, type DisposeReason, type RemoteHost, type ShareEntry } from './remote-peer.js';
 import { createIdentity, type Identity } from './signaling/crypto.js';
 import type { SignalMessage } from './signaling/messages.js';
@@ -49,7 +50,7 @@ export class Peer extends Emitter<PeerEvents> {
   /** Resolves once the peer's key pair (and so its `id`) exists. */
   readonly ready: Promise<void>;
 
-  #options: Required<Omit<PeerOptions, 'driver' | 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret'>> &
+  #options: Required<Omit<PeerOptions, 'driver' | 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret' | 'rtc'>> &
     Pick<PeerOptions, 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret'>;
   #identity: Identity | null = null;
   #state: PeerState = 'idle';
@@ -67,6 +68,8 @@ export class Peer extends Emitter<PeerEvents> {
   #holding = new Set<string>();
   #driverListeners: { active: Listener<DriverEvents['active'] & { type: 'active' }>; error: Listener<DriverEvents['error'] & { type: 'error' }> };
   #host: RemoteHost;
+  /** Resolved at construction when `rtc` is given, else from the global scope at `join`. */
+  #rtc: Rtc | null = null;
 
   constructor(options: PeerOptions = {}) {
     super();
@@ -74,6 +77,7 @@ export class Peer extends Emitter<PeerEvents> {
       throw new PeerixError('ERR_INVALID_ARGUMENT', 'options.driver must be a Driver instance');
     }
     this.driver = options.driver ?? new MemoryDriver();
+    if (options.rtc !== undefined) this.#rtc = resolveRtc(options.rtc);
     this.#options = {
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy,
@@ -126,6 +130,7 @@ export class Peer extends Emitter<PeerEvents> {
   async join({ room, metadata = {} }: JoinOptions): Promise<void> {
     if (typeof room !== 'string' || !room) throw new PeerixError('ERR_INVALID_ARGUMENT', 'join() needs a non-empty room name');
     if (this.#state !== 'idle') throw new PeerixError('ERR_INVALID_STATE', `join() while ${this.#state}: leave() first`);
+    this.#rtc ??= resolveRtc();
     const json = JSON.stringify(metadata ?? {});
     if (new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
       throw new PeerixError('ERR_INVALID_ARGUMENT', `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON`);
@@ -374,6 +379,9 @@ export class Peer extends Emitter<PeerEvents> {
         if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
         return config;
       },
+      get rtc(): Rtc {
+        return (peer.#rtc ??= resolveRtc());
+      },
       iceCandidateDebounce: options.iceCandidateDebounce,
       connectionTimeout: options.connectionTimeout,
       heartbeatInterval: options.heartbeatInterval,
@@ -410,7 +418,7 @@ export class Peer extends Emitter<PeerEvents> {
 
   #findShare(target: MediaStream | string | { label: string }): ShareEntry | undefined {
     if (typeof target === 'string') return this.#shares.get(target);
-    if (typeof MediaStream !== 'undefined' && target instanceof MediaStream) {
+    if (isMediaStream(target)) {
       for (const entry of this.#shares.values()) if (entry.stream === target) return entry;
       return undefined;
     }

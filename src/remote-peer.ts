@@ -5,6 +5,7 @@ import { PeerixError, toPeerixError } from './errors.js';
 import { decodeFrame, encodeFrame } from './signaling/codec.js';
 import type { CompactCandidate, CompactDescription, IceCandidateInit, SignalMessage, StreamInfo } from './signaling/messages.js';
 import { compactDescription, expandDescription, formatCandidate, parseCandidate } from './signaling/sdp.js';
+import { isMediaStream, toArrayBuffer, type Rtc } from './rtc.js';
 import type {
   ConnectionState,
   Metadata,
@@ -48,6 +49,8 @@ export interface RemoteHost {
   readonly localId: string;
   readonly localMetadata: Metadata;
   readonly rtcConfiguration: RTCConfiguration;
+  /** The WebRTC classes to use (the browser's, or a Node implementation's). */
+  readonly rtc: Rtc;
   readonly iceCandidateDebounce: number;
   readonly connectionTimeout: number;
   readonly heartbeatInterval: number;
@@ -129,7 +132,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#polite = host.localId > id;
     this.#mayOfferViaBroker = offerer;
     this.#channelHost = this.#makeChannelHost();
-    const pc = new RTCPeerConnection(host.rtcConfiguration);
+    const pc = new host.rtc.RTCPeerConnection(host.rtcConfiguration);
     this.connection = pc;
     pc.onnegotiationneeded = () => this.#enqueue(() => this.#negotiate());
     pc.onicecandidate = (event) => this.#onLocalCandidate(event.candidate);
@@ -603,8 +606,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#lastSeen = Date.now();
     let message: SignalMessage;
     try {
-      if (!(data instanceof ArrayBuffer)) throw new PeerixError('ERR_DECODE', 'in-band signaling frame is not binary');
-      message = decodeFrame(new Uint8Array(data));
+      const bytes = toArrayBuffer(data);
+      if (!bytes) throw new PeerixError('ERR_DECODE', 'in-band signaling frame is not binary');
+      message = decodeFrame(new Uint8Array(bytes));
     } catch (error) {
       this.#error(toPeerixError(error, 'ERR_DECODE', 'dropped an in-band signaling frame', this.id));
       return;
@@ -709,7 +713,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
   #findShare(target: MediaStream | string | { label: string }): LocalShare | undefined {
     if (typeof target === 'string') return this.#localShares.get(target);
-    if (typeof MediaStream !== 'undefined' && target instanceof MediaStream) {
+    if (isMediaStream(target)) {
       for (const share of this.#localShares.values()) if (share.entry.stream === target) return share;
       return undefined;
     }
@@ -808,7 +812,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
   #onTrack(event: RTCTrackEvent): void {
     const { track, transceiver } = event;
-    const stream = event.streams[0] ?? new MediaStream([track]);
+    const Stream = this.#host.rtc.MediaStream;
+    const stream = event.streams[0] ?? (Stream ? new Stream([track]) : undefined);
+    if (!stream) return this.#error(new PeerixError('ERR_MEDIA', 'a track arrived without a stream and the WebRTC implementation has no MediaStream', { peerId: this.id }));
     let known = this.#remoteStreams.get(stream.id);
     if (!known) {
       known = { stream, label: this.#streamLabels.get(stream.id) ?? stream.id };
@@ -892,11 +898,11 @@ function pickChannelOptions(init: RTCDataChannelInit): { ordered?: boolean; maxP
 
 /** Normalises `share()`'s argument. */
 export function toShareEntry(options: MediaStream | ShareOptions): ShareEntry {
-  if (typeof MediaStream !== 'undefined' && options instanceof MediaStream) {
+  if (isMediaStream(options)) {
     return { stream: options, label: options.id, managed: false };
   }
   const o = options as ShareOptions;
-  if (!o || typeof MediaStream === 'undefined' || !(o.stream instanceof MediaStream)) {
+  if (!o || !isMediaStream(o.stream)) {
     throw new PeerixError('ERR_INVALID_ARGUMENT', 'share() takes a MediaStream or { stream, label?, managed?, audioParameters?, videoParameters? }');
   }
   return {
