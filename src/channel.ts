@@ -62,6 +62,12 @@ export class Channel {
   #queue: Outgoing[] = [];
   #pumping = false;
   #nextId = 1;
+  /**
+   * Bytes sent that bufferedAmount did not show yet. Browsers count a send at
+   * once; @roamhq/wrtc reports bufferedAmount a few event-loop turns late, and
+   * overrunning its 16 MiB send buffer closes the channel.
+   */
+  #unreported = 0;
   #incoming = new Map<number, Incoming>();
   #awaitingAck = new Map<number, { resolve: () => void; reject: (e: PeerixError) => void }>();
   #closed = false;
@@ -165,9 +171,17 @@ export class Channel {
     }
   }
 
+  #sendCounted(frame: Uint8Array<ArrayBuffer>): void {
+    const dc = this.#dc!;
+    const before = dc.bufferedAmount;
+    dc.send(frame);
+    if (dc.bufferedAmount < before + frame.length) this.#unreported += frame.length;
+  }
+
   async #waitForRoom(): Promise<void> {
     const dc = this.#dc;
-    while (dc && dc.readyState === 'open' && dc.bufferedAmount > HIGH_WATER) {
+    while (dc && dc.readyState === 'open' && dc.bufferedAmount + this.#unreported > HIGH_WATER) {
+      this.#unreported = 0;
       await new Promise<void>((resolve) => {
         // Also polled: some Node WebRTC implementations never fire bufferedamountlow.
         const poll = setTimeout(done, DRAIN_POLL_MS);
@@ -222,7 +236,7 @@ export class Channel {
       frame[0] = FRAME_WHOLE;
       frame.set(bytes, 1);
       await this.#waitForRoom();
-      this.#dc!.send(frame);
+      this.#sendCounted(frame);
       options.onProgress?.({ sent: total, total });
       item.resolve();
       return;
@@ -246,7 +260,7 @@ export class Channel {
       }
       frame.set(bytes.subarray(offset, offset + size), header);
       await this.#waitForRoom();
-      this.#dc!.send(frame);
+      this.#sendCounted(frame);
       offset += size;
       options.onProgress?.({ sent: offset, total });
       if (total === 0) break;

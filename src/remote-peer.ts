@@ -699,9 +699,16 @@ export class RemotePeer extends Emitter<PeerEvents> {
         if (this.#channels.get(channel.label) === channel) this.#channels.delete(channel.label);
         this.#emit('channel:close', { remote: this, label: channel.label, channel });
       },
-      onMessage: (channel, data) => this.#emit('channel:message', { remote: this, label: channel.label, channel, data }),
-      onProgress: (channel, received, total) =>
-        this.#emit('channel:progress', { remote: this, label: channel.label, channel, received, total }),
+      // Data arriving is a sign of life too: behind a long transfer a sender's
+      // pings can queue for seconds (FIFO SCTP in @roamhq/wrtc, slow links).
+      onMessage: (channel, data) => {
+        this.#lastSeen = Date.now();
+        this.#emit('channel:message', { remote: this, label: channel.label, channel, data });
+      },
+      onProgress: (channel, received, total) => {
+        this.#lastSeen = Date.now();
+        this.#emit('channel:progress', { remote: this, label: channel.label, channel, received, total });
+      },
       onError: (channel, error) => {
         const withPeer = new PeerixError(error.code, error.message, { peerId: this.id, cause: error.cause });
         this.#emit('channel:error', { remote: this, label: channel.label, channel, error: withPeer });
