@@ -9,14 +9,20 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ROOT } from './harness.mjs';
 
+/** Bundles src/index.ts for Node into `outfile` (an ES module). */
+export async function bundleEngine(outfile) {
+  await build({ entryPoints: [join(ROOT, 'src/index.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'error' });
+  return outfile;
+}
+
 let engine;
 /** The engine, bundled once from src/index.ts for Node. */
 export async function loadPeerix() {
   if (!engine) {
     const dir = mkdtempSync(join(tmpdir(), 'peerix-node-'));
-    const outfile = join(dir, 'peerix.mjs');
-    await build({ entryPoints: [join(ROOT, 'src/index.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'error' });
-    engine = import(pathToFileURL(outfile).href).finally(() => rmSync(dir, { recursive: true, force: true }));
+    engine = bundleEngine(join(dir, 'peerix.mjs'))
+      .then((file) => import(pathToFileURL(file).href))
+      .finally(() => rmSync(dir, { recursive: true, force: true }));
   }
   return engine;
 }
