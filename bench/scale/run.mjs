@@ -217,6 +217,8 @@ async function runLevel(setupKind, rooms) {
         rssGrowthMiB: +((after.usage[i].rss - base.usage[i].rss) / 2 ** 20).toFixed(1),
       })),
       clientCpuSeconds: +((after.client.user + after.client.system) / 1e6).toFixed(1),
+      clientRssMiB: +(process.memoryUsage().rss / 2 ** 20).toFixed(0),
+      loadAverage: (await import('node:os')).loadavg().map((l) => +l.toFixed(1)),
       leaveSeconds: +leaveSeconds.toFixed(2),
       connectionsClosedBeforeLeave: closedBeforeLeave,
       errors: Object.fromEntries(errors),
