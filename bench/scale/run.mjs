@@ -121,6 +121,7 @@ async function runLevel(setupKind, rooms) {
     const started = performance.now();
     let joined = 0;
     let lastPair = started;
+    const progress = setInterval(() => console.log(`  ${((performance.now() - started) / 1000).toFixed(0)} s: ${joined} joins issued, ${pairs.size}/${rooms * (PEERS * (PEERS - 1)) / 2} pairs`), 10000);
     // Member by member over all rooms, paced at RATE joins per second.
     for (let m = 0; m < PEERS; m++) {
       for (let r = 0; r < rooms; r++) {
@@ -164,7 +165,6 @@ async function runLevel(setupKind, rooms) {
         })().catch((error) => errors.set(`join: ${error.message}`, (errors.get(`join: ${error.message}`) ?? 0) + 1));
       }
     }
-    const progress = setInterval(() => console.log(`  ${((performance.now() - started) / 1000).toFixed(0)} s: ${joined} joins issued, ${pairs.size}/${rooms * (PEERS * (PEERS - 1)) / 2} pairs`), 5000);
     const joinsIssued = performance.now();
     const expected = rooms * (PEERS * (PEERS - 1)) / 2;
     const deadline = joinsIssued + SETTLE_MS;

@@ -36,18 +36,18 @@ export async function loadWrtc() {
   }
 }
 
-/** A driver on a Node client: MQTT 5 over TCP or NATS over TCP; same prefixes as test/e2e/pages/drivers-mesh.mjs. */
-export async function nodeDriver(kind, server) {
+/** A driver on a Node client: MQTT 5 over TCP or NATS over TCP; by default the prefixes of test/e2e/pages/drivers-mesh.mjs. */
+export async function nodeDriver(kind, server, prefix) {
   const peerix = await loadPeerix();
   if (kind === 'mqtt') {
     const { connect } = await import('mqtt');
     const client = connect(server.mqttUrl, { protocolVersion: 5, reconnectPeriod: 500 });
-    return { driver: new peerix.MqttDriver({ client, prefix: 'mesh/' }), close: () => client.endAsync() };
+    return { driver: new peerix.MqttDriver({ client, prefix: prefix ?? 'mesh/' }), close: () => client.endAsync() };
   }
   if (kind === 'nats') {
     const { connect } = await import('@nats-io/transport-node');
     const nc = await connect({ servers: server.natsUrl, reconnectTimeWait: 500, maxReconnectAttempts: -1 });
-    return { driver: new peerix.NatsDriver({ nc, prefix: 'mesh.' }), close: () => nc.close() };
+    return { driver: new peerix.NatsDriver({ nc, prefix: prefix ?? 'mesh.' }), close: () => nc.close() };
   }
   throw new Error(`no Node client for ${kind}`);
 }
@@ -56,9 +56,9 @@ export async function nodeDriver(kind, server) {
  * A Node peer that records what the tests look at, like the page's window.state.
  * `close()` leaves, stops the driver's client and closes the received-video sinks.
  */
-export async function startNodePeer({ kind, server, room, name, rtc }) {
+export async function startNodePeer({ kind, server, room, name, rtc, prefix, label = 'data' }) {
   const peerix = await loadPeerix();
-  const { driver, close } = await nodeDriver(kind, server);
+  const { driver, close } = await nodeDriver(kind, server, prefix);
   const peer = new peerix.Peer({ driver, rtc });
   const state = { messages: [], binaries: [], tracks: [], closed: [], closedAt: new Map(), errors: [], frames: 0 };
   const sinks = [];
@@ -80,13 +80,13 @@ export async function startNodePeer({ kind, server, room, name, rtc }) {
     state.closedAt.set(remote.metadata.name, Date.now());
   });
   peer.on('error', ({ error }) => state.errors.push(`${error.code}: ${error.message}`));
-  peer.open({ label: 'data' });
+  peer.open({ label });
   await peer.join({ room, metadata: { name } });
   return {
     name,
     peer,
     state,
-    openChannels: () => [...peer.connections.values()].filter((r) => r.channels.get('data')?.readyState === 'open').map((r) => r.metadata.name).sort(),
+    openChannels: () => [...peer.connections.values()].filter((r) => r.channels.get(label)?.readyState === 'open').map((r) => r.metadata.name).sort(),
     async close() {
       for (const sink of sinks) sink.stop();
       await peer.leave();
