@@ -49,7 +49,6 @@ interface Incoming {
 
 /** Longest wait for bufferedamountlow before bufferedAmount is looked at again. */
 const DRAIN_POLL_MS = 20;
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const noop = (): void => {};
@@ -62,11 +61,7 @@ export class Channel {
   #queue: Outgoing[] = [];
   #pumping = false;
   #nextId = 1;
-  /**
-   * Bytes sent that bufferedAmount did not show yet. Browsers count a send at
-   * once; @roamhq/wrtc reports bufferedAmount a few event-loop turns late, and
-   * overrunning its 16 MiB send buffer closes the channel.
-   */
+  /** Bytes sent that bufferedAmount does not show yet (@roamhq/wrtc reports it late; overrunning its buffer closes the channel). */
   #unreported = 0;
   #incoming = new Map<number, Incoming>();
   #awaitingAck = new Map<number, { resolve: () => void; reject: (e: PeerixError) => void }>();
