@@ -78,7 +78,7 @@ async function openDriver(setup, node) {
   if (setup.kind === 'nats') {
     let pool = shared.get(node);
     if (!pool || pool.users >= PER_CONNECTION) {
-      pool = { users: 0, nc: natsConnect({ servers: node.natsUrl, maxReconnectAttempts: 0, pingInterval: 60000 }) };
+      pool = { users: 0, nc: natsConnect({ servers: node.natsUrl, maxReconnectAttempts: -1, pingInterval: 60000 }) };
       shared.set(node, pool);
       connections.push(pool.nc);
     }
