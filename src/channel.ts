@@ -20,6 +20,8 @@ const MAX_CHUNK = 256 * 1024;
 /** Pause sending above this many buffered bytes; resume below the low mark. */
 const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
+/** The high mark where bufferedAmount is reported late. */
+const LAGGING_HIGH_WATER = 1024 * 1024;
 /** Refuse incoming messages larger than this, and more parallel transfers than that. */
 const MAX_INCOMING = 512 * 1024 * 1024;
 const MAX_TRANSFERS = 16;
@@ -63,6 +65,7 @@ export class Channel {
   #nextId = 1;
   /** Bytes sent that bufferedAmount does not show yet (@roamhq/wrtc reports it late; overrunning its buffer closes the channel). */
   #unreported = 0;
+  #lagging = false;
   #incoming = new Map<number, Incoming>();
   #awaitingAck = new Map<number, { resolve: () => void; reject: (e: PeerixError) => void }>();
   #closed = false;
@@ -170,13 +173,19 @@ export class Channel {
     const dc = this.#dc!;
     const before = dc.bufferedAmount;
     dc.send(frame);
-    if (dc.bufferedAmount < before + frame.length) this.#unreported += frame.length;
+    if (dc.bufferedAmount < before + frame.length) {
+      this.#unreported += frame.length;
+      this.#lagging = true;
+    }
   }
 
   async #waitForRoom(): Promise<void> {
     const dc = this.#dc;
-    while (dc && dc.readyState === 'open' && dc.bufferedAmount + this.#unreported > HIGH_WATER) {
-      this.#unreported = 0;
+    // Where the figure comes late, stay well below the point where a send would overrun.
+    const high = this.#lagging ? LAGGING_HIGH_WATER : HIGH_WATER;
+    let stale = 0;
+    while (dc && dc.readyState === 'open' && dc.bufferedAmount + this.#unreported > high) {
+      const reported = dc.bufferedAmount;
       await new Promise<void>((resolve) => {
         // Also polled: some Node WebRTC implementations never fire bufferedamountlow.
         const poll = setTimeout(done, DRAIN_POLL_MS);
@@ -189,6 +198,11 @@ export class Channel {
         dc.addEventListener('bufferedamountlow', done);
         dc.addEventListener('close', done);
       });
+      // A fresh figure accounts for what was sent; one unchanged for long has nothing left to add.
+      if (dc.bufferedAmount !== reported || ++stale >= 10) {
+        this.#unreported = 0;
+        stale = 0;
+      }
     }
     if (!dc || dc.readyState !== 'open') throw new PeerixError('ERR_CHANNEL', `channel "${this.label}" closed while sending`);
   }

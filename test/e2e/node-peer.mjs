@@ -56,10 +56,10 @@ export async function nodeDriver(kind, server, prefix) {
  * A Node peer that records what the tests look at, like the page's window.state.
  * `close()` leaves, stops the driver's client and closes the received-video sinks.
  */
-export async function startNodePeer({ kind, server, room, name, rtc, prefix, label = 'data' }) {
+export async function startNodePeer({ kind, server, room, name, rtc, prefix, label = 'data', heartbeatTimeout }) {
   const peerix = await loadPeerix();
   const { driver, close } = await nodeDriver(kind, server, prefix);
-  const peer = new peerix.Peer({ driver, rtc });
+  const peer = new peerix.Peer({ driver, rtc, ...(heartbeatTimeout ? { heartbeatTimeout } : {}) });
   const state = { messages: [], binaries: [], tracks: [], closed: [], closedAt: new Map(), errors: [], frames: 0 };
   const sinks = [];
   peer.on('channel:message', ({ remote, data }) => {
