@@ -108,13 +108,13 @@ for (const backend of BACKENDS) {
       let started = Date.now();
       await bot.peer.send(big, { label: 'data' });
       for (const page of pages) {
-        await waitInPage(page, (h) => window.state.binaries.some((b) => b.from === 'bot' && b.sha256 === h), bigHash, { timeout: 60000, message: `${page.peerName}: 32 MiB from the bot` });
+        await waitInPage(page, (h) => window.state.binaries.some((b) => b.from === 'bot' && b.sha256 === h), bigHash, { timeout: 180000, message: `${page.peerName}: 32 MiB from the bot` });
       }
       console.log(`# ${backend.name}: 32 MiB Node → 2 pages in ${Date.now() - started} ms`);
       started = Date.now();
       await pages[0].evaluate(sendPattern, [BIG, 11, 'bot']);
       const expected = sha256(patternBytes(BIG, 11));
-      await waitFor(() => bot.state.binaries.some((b) => b.from === 'p1' && b.sha256 === expected), { timeout: 60000, message: 'the Node peer: 32 MiB from p1 with a matching hash' });
+      await waitFor(() => bot.state.binaries.some((b) => b.from === 'p1' && b.sha256 === expected), { timeout: 180000, message: 'the Node peer: 32 MiB from p1 with a matching hash' });
       console.log(`# ${backend.name}: 32 MiB page → Node in ${Date.now() - started} ms`);
 
       // Video from p1, decoded in Node.
