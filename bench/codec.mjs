@@ -14,11 +14,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = `
 import { encodeMessage, decodeMessage, kindNumber } from './src/signaling/codec.js';
 import { compress } from './src/signaling/compression.js';
-import { createIdentity, deriveRoomKey, PairKeys } from './src/signaling/crypto.js';
+import { createIdentity } from './src/signaling/crypto.js';
+import { createSession, deriveRoomKeys, PairKeys } from './src/signaling/keys.js';
+import { base64urlEncode } from './src/signaling/encoding.js';
 import { Envelopes } from './src/signaling/envelope.js';
 import { roomNamespace } from './src/signaling/namespace.js';
 import { compactDescription, parseCandidate } from './src/signaling/sdp.js';
-window.peerix = { encodeMessage, decodeMessage, kindNumber, compress, createIdentity, deriveRoomKey, PairKeys, Envelopes, roomNamespace, compactDescription, parseCandidate };
+window.peerix = { encodeMessage, decodeMessage, kindNumber, compress, createIdentity, createSession, deriveRoomKeys, PairKeys, base64urlEncode, Envelopes, roomNamespace, compactDescription, parseCandidate };
 `;
 
 const bundle = await esbuild.build({
@@ -88,9 +90,9 @@ try {
     );
 
     const messages = {
-      announce: { kind: 'Announce', metadata },
+      announce: { kind: 'Announce' },
       offer: { kind: 'Offer', description: offerCompact, metadata },
-      answer: { kind: 'Answer', description: answerCompact },
+      answer: { kind: 'Answer', description: answerCompact, metadata },
       candidates: { kind: 'Candidates', candidates: batch, end: true },
     };
     const sdpText = { announce: 0, offer: offerSdp.length, answer: answerSdp.length, candidates: trickled.join('\r\n').length };
@@ -98,9 +100,10 @@ try {
     const [a, b] = await Promise.all([px.createIdentity(), px.createIdentity()]);
     const room = 'bench';
     const ns = await px.roomNamespace(room, true);
-    const roomKey = await px.deriveRoomKey(room, '');
+    const { roomKey, pairSalt } = await px.deriveRoomKeys(room, '');
+    const sessions = new Map([a, b].map((p) => [p.id, px.base64urlEncode(px.createSession())]));
     const envelopes = (identity, encryption = true) =>
-      new px.Envelopes({ identity, room, roomNamespace: ns, roomKey, pairKeys: new px.PairKeys(identity, room), encryption, compression: true, replayBound: 1 << 20 });
+      new px.Envelopes({ identity, roomNamespace: ns, roomKey, pairKeys: new px.PairKeys(identity, pairSalt, sessions.get(identity.id)), encryption, compression: true, replayBound: 1 << 20 });
     const sealA = envelopes(a);
     const openB = envelopes(b);
 
@@ -109,8 +112,8 @@ try {
       const body = px.encodeMessage(msg);
       const compressed = await px.compress(body);
       const to = name === 'announce' ? undefined : b.id;
-      const sealed = await sealA.seal(msg, to);
-      const plain = await envelopes(a, false).seal(msg, to);
+      const sealed = await sealA.seal(msg, to, to && sessions.get(to));
+      const plain = await envelopes(a, false).seal(msg, to, to && sessions.get(to));
       sizes[name] = {
         sdpText: sdpText[name],
         json: JSON.stringify(msg, (k, v) => (v instanceof Uint8Array ? Array.from(v) : v)).length,
@@ -132,11 +135,11 @@ try {
     const offerBody = px.encodeMessage(messages.offer);
     const offerKind = px.kindNumber(messages.offer);
     const pool = [];
-    for (let i = 0; i < 4000; i++) pool.push(await sealA.seal(messages.offer, b.id));
+    for (let i = 0; i < 1500; i++) pool.push(await sealA.seal(messages.offer, b.id, sessions.get(b.id)));
     const ops = {
       'encode offer': await rate(() => px.encodeMessage(messages.offer)),
       'decode offer': await rate(() => px.decodeMessage(offerKind, offerBody)),
-      'seal offer (deflate + AES-GCM)': await rate(() => sealA.seal(messages.offer, b.id)),
+      'seal offer (deflate + AES-GCM)': await rate(() => sealA.seal(messages.offer, b.id, sessions.get(b.id))),
       'seal announce (AES-GCM)': await rate(() => sealA.seal(messages.announce)),
     };
     // Each sealed message opens once (a second time would be a replay).
@@ -160,9 +163,9 @@ try {
     console.log(`  ${pad(name, 12)}${cols.map((c) => pad(s[c] || '-', 11, true)).join('')}   ${s.compressedInEnvelope ? 'yes' : 'no'}`);
     total += s.sealedEncrypted;
   }
-  const setup = result.sizes.announce.sealedEncrypted + result.sizes.offer.sealedEncrypted + result.sizes.answer.sealedEncrypted;
-  console.log(`\n  two-peer setup, candidates inside offer/answer (announce + offer + answer): ${setup} bytes in 3 broker messages`);
-  console.log(`  with a separate candidate batch as well: ${total} bytes in 4 broker messages`);
+  const setup = 2 * result.sizes.announce.sealedEncrypted + result.sizes.offer.sealedEncrypted + result.sizes.answer.sealedEncrypted;
+  console.log(`\n  two-peer setup, candidates inside offer/answer (two announces + offer + answer): ${setup} bytes in 4 broker messages`);
+  console.log(`  with a separate candidate batch as well: ${setup + result.sizes.candidates.sealedEncrypted} bytes in 5 broker messages`);
   if (!result.compact.offer || !result.compact.answer) console.log('  note: a description fell back to full SDP text');
 } finally {
   await browser.close();

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench:size`: min+gzip sizes of the engine, each driver, and the
-// elements CDN file (driver client libraries, which load on demand, excluded).
+// `npm run bench:size`: min+gzip sizes of the engine, each driver, each add-on
+// and the elements CDN file (driver client libraries, which load on demand, and
+// Yjs excluded).
 // Target: all elements + Lit ≤ 28 KB min+gzip.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { build } from 'esbuild';
 import { buildIfNeeded } from './start.mjs';
 
@@ -36,6 +39,17 @@ for (const file of readdirSync('src/drivers').filter((f) => f.endsWith('.ts') &&
   const text = await bundle(join('src/drivers', file), (path) => path.startsWith('../'));
   row(`driver ${file.replace('.ts', '')}`, text);
 }
+// Add-ons, each its own entry: the add-on and its helpers; the engine's modules and
+// Yjs (yjs, y-protocols, lib0) excluded.
+const YJS = /^(yjs$|y-protocols\/|lib0\/)/;
+const engineOrYjs = (path, importer) => {
+  if (YJS.test(path)) return true;
+  const file = resolvePath(dirname(importer), path);
+  return !file.includes('/src/addons/') || file.endsWith('/src/addons/addon.js');
+};
+for (const name of ['state', 'yjs', 'recorder', 'mixer']) {
+  row(`add-on peerix/addons/${name}`, await bundle(`src/addons/${name}/index.ts`, engineOrYjs), name === 'yjs' ? 'Yjs excluded' : '');
+}
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
 const elementsOnly = await bundle('elements/index.ts', (path) => path.startsWith('../src/') || CLIENTS.test(path));
 row('elements + Lit (engine excluded)', elementsOnly, 'target ≤ 28 KB');
@@ -45,5 +59,10 @@ if (existsSync('dist/peerix-elements.iife.js')) row('IIFE dist/peerix-elements.i
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'min+gzip'.padStart(9)}`);
 for (const [name, min, zipped, note] of rows) console.log(`${name.padEnd(width)}  ${kb(min).padStart(9)}  ${kb(zipped).padStart(9)}  ${note}`);
+// What `npm pack` makes (what an npm install downloads).
+const packDir = mkdtempSync(join(tmpdir(), 'peerix-pack-'));
+const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { encoding: 'utf8' }));
+rmSync(packDir, { recursive: true, force: true });
+console.log(`\nnpm pack: ${kb(packed.size)} packed, ${kb(packed.unpackedSize)} unpacked, ${packed.entryCount} files`);
 const elements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
 console.log(`\nelements + Lit: ${kb(elements)} min+gzip — ${elements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);

@@ -1,4 +1,5 @@
 import { PeerixError } from './errors.js';
+import { IncomingBudget, Reassembly, type Assembled, type ReassemblyLimits } from './reassembly.js';
 import { toArrayBuffer } from './rtc.js';
 import type { SendData, SendOptions } from './types.js';
 
@@ -22,13 +23,17 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const LOW_WATER = 1024 * 1024;
 /** The high mark where bufferedAmount is reported late. */
 const LAGGING_HIGH_WATER = 1024 * 1024;
-/** Refuse incoming messages larger than this, and more parallel transfers than that. */
-const MAX_INCOMING = 512 * 1024 * 1024;
-const MAX_TRANSFERS = 16;
+/** Longest wait for bufferedamountlow before bufferedAmount is looked at again. */
+const DRAIN_POLL_MS = 20;
+/** Caps when the host gives none (a channel outside a RemotePeer). */
+const DEFAULT_LIMITS: ReassemblyLimits = { maxIncomingMessage: 512 * 1024 * 1024, maxIncomingTransfers: 16 };
 
 export interface ChannelHost {
   /** The remote's SCTP maximum message size. */
   maxMessageSize(): number;
+  /** Caps on incoming chunked messages, and the remote peer's shared byte budget. */
+  readonly limits?: ReassemblyLimits;
+  readonly incoming?: IncomingBudget;
   onOpen(channel: Channel): void;
   onClose(channel: Channel): void;
   onMessage(channel: Channel, data: string | ArrayBuffer): void;
@@ -43,14 +48,6 @@ interface Outgoing {
   reject: (error: PeerixError) => void;
 }
 
-interface Incoming {
-  buffer: Uint8Array;
-  received: number;
-  isText: boolean;
-}
-
-/** Longest wait for bufferedamountlow before bufferedAmount is looked at again. */
-const DRAIN_POLL_MS = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const noop = (): void => {};
@@ -66,7 +63,7 @@ export class Channel {
   /** Bytes sent that bufferedAmount does not show yet (@roamhq/wrtc reports it late; overrunning its buffer closes the channel). */
   #unreported = 0;
   #lagging = false;
-  #incoming = new Map<number, Incoming>();
+  #incoming: Reassembly;
   #awaitingAck = new Map<number, { resolve: () => void; reject: (e: PeerixError) => void }>();
   #closed = false;
 
@@ -74,6 +71,12 @@ export class Channel {
     this.label = label;
     this.options = options;
     this.#host = host;
+    this.#incoming = new Reassembly(host.limits ?? DEFAULT_LIMITS, host.incoming ?? new IncomingBudget(DEFAULT_LIMITS.maxIncomingMessage));
+  }
+
+  /** Bytes of partially received messages held on this channel. */
+  get bufferedIncoming(): number {
+    return this.#incoming.held;
   }
 
   /** The underlying `RTCDataChannel`, once it exists. */
@@ -299,35 +302,26 @@ export class Channel {
       waiter?.resolve();
       return;
     }
-    if (type === FRAME_START) {
-      if (frame.length < START_HEADER) return this.#reject('truncated start frame');
-      const total = view.getFloat64(5);
-      if (!Number.isSafeInteger(total) || total < 0 || total > MAX_INCOMING) return this.#reject(`refused a ${total}-byte message (limit ${MAX_INCOMING})`);
-      if (this.#incoming.size >= MAX_TRANSFERS) return this.#reject('too many messages arriving at once');
-      this.#incoming.set(id, { buffer: new Uint8Array(total), received: 0, isText: frame[13] === 1 });
-      this.#append(id, frame.subarray(START_HEADER));
-      return;
-    }
-    if (type === FRAME_PART) {
-      this.#append(id, frame.subarray(PART_HEADER));
+    try {
+      if (type === FRAME_START) {
+        if (frame.length < START_HEADER) return this.#reject('truncated start frame');
+        return this.#deliver(id, this.#incoming.start(id, view.getFloat64(5), frame[13] === 1, frame.subarray(START_HEADER)));
+      }
+      if (type === FRAME_PART) return this.#deliver(id, this.#incoming.append(id, frame.subarray(PART_HEADER)));
+    } catch (error) {
+      const e = error instanceof PeerixError ? error : new PeerixError('ERR_DECODE', String(error));
+      this.#host.onError(this, new PeerixError(e.code, `channel "${this.label}": ${e.message}`));
       return;
     }
     this.#reject(`unknown frame type ${type}`);
   }
 
-  #append(id: number, chunk: Uint8Array): void {
-    const transfer = this.#incoming.get(id);
-    if (!transfer) return this.#reject(`chunk for unknown message ${id}`);
-    if (transfer.received + chunk.length > transfer.buffer.length) {
-      this.#incoming.delete(id);
-      return this.#reject(`message ${id} overran its announced size`);
+  #deliver(id: number, result: Assembled): void {
+    if (!result.done) {
+      this.#host.onProgress(this, result.received, result.total);
+      return;
     }
-    transfer.buffer.set(chunk, transfer.received);
-    transfer.received += chunk.length;
-    const total = transfer.buffer.length;
-    this.#host.onProgress(this, transfer.received, total);
-    if (transfer.received < total) return;
-    this.#incoming.delete(id);
+    this.#host.onProgress(this, result.total, result.total);
     const ack = new Uint8Array(PART_HEADER);
     ack[0] = FRAME_ACK;
     new DataView(ack.buffer).setUint32(1, id);
@@ -336,7 +330,7 @@ export class Channel {
     } catch {
       // The sender learns nothing if the channel is gone; its promise fails on close.
     }
-    this.#host.onMessage(this, transfer.isText ? decoder.decode(transfer.buffer) : transfer.buffer.buffer as ArrayBuffer);
+    this.#host.onMessage(this, result.isText ? decoder.decode(result.bytes) : result.bytes.buffer as ArrayBuffer);
   }
 
   #reject(reason: string): void {

@@ -32,8 +32,10 @@ export type PeerixErrorCode =
   | 'ERR_MEDIA'
   /** A well-formed message that makes no sense in the current state. */
   | 'ERR_UNEXPECTED'
-  /** Too many pending connection setups; the newest was dropped. */
-  | 'ERR_LIMIT';
+  /** A limit was reached: setups in progress, setups per sender, or what a remote may make this peer allocate. */
+  | 'ERR_LIMIT'
+  /** A peer speaks another signaling protocol version (an older or newer Peerix). */
+  | 'ERR_VERSION';
 
 /** The one error type Peerix throws or reports. */
 export class PeerixError extends Error {

@@ -8,6 +8,7 @@ export { Peer } from './peer.js';
 export { RemotePeer } from './remote-peer.js';
 export { Channel } from './channel.js';
 export { Addon } from './addons/addon.js';
+export { createRoomToken } from './signaling/keys.js';
 export type {
   ConnectionState,
   JoinOptions,

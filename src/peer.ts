@@ -2,13 +2,18 @@ import type { Addon } from './addons/addon.js';
 import { createDebug } from './debug.js';
 import { Driver, type DriverEvents } from './drivers/driver.js';
 import { MemoryDriver } from './drivers/memory.js';
+import { Admission, type SetupSlot } from './admission.js';
 import { Emitter, type Listener } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
 import { resolveRtc, isMediaStream, type Rtc } from './rtc.js';
 import { RemotePeer, toShareEntry, type DisposeReason, type RemoteHost, type ShareEntry } from './remote-peer.js';
-import { createIdentity, type Identity } from './signaling/crypto.js';
-import type { SignalMessage } from './signaling/messages.js';
+import { resolveLimits, type RemoteLimits } from './limits.js';
+import { createIdentity, publicKeyFromId, type Identity } from './signaling/crypto.js';
+import type { OpenedEnvelope } from './signaling/envelope.js';
+import type { CompactDescription } from './signaling/messages.js';
+import { ReplayCache } from './signaling/replay.js';
 import { Signaler } from './signaling/signaler.js';
+import { Sessions, type SessionInfo } from './sessions.js';
 import type {
   JoinOptions,
   Metadata,
@@ -36,6 +41,13 @@ const GLARE_HOLD_MS = 40;
 const RECENT_ANNOUNCE_MS = 3000;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
+/** Setup admission (see admission.ts): eviction age, answer timeout, wait, per-sender rate. */
+const SETUP_MIN_AGE_MS = 1000;
+const ANSWER_TIMEOUT_MS = 5000;
+const SETUP_WAIT_MS = 10_000;
+const SETUPS_PER_SENDER = 4;
+const SETUPS_PER_SENDER_WINDOW_MS = 10_000;
+
 
 /**
  * A peer in a room: finds the others through a signaling `Driver` and keeps
@@ -50,8 +62,19 @@ export class Peer extends Emitter<PeerEvents> {
   /** Resolves once the peer's key pair (and so its `id`) exists. */
   readonly ready: Promise<void>;
 
-  #options: Required<Omit<PeerOptions, 'driver' | 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret' | 'rtc'>> &
+  #options: Required<Pick<PeerOptions, 'iceCandidateDebounce' | 'connectionTimeout' | 'namespaceHashing' | 'signalingCompression' | 'signalingEncryption' | 'heartbeatInterval' | 'heartbeatTimeout' | 'maxPendingConnections' | 'secretIterations'>> &
     Pick<PeerOptions, 'verify' | 'iceServers' | 'iceTransportPolicy' | 'secret'>;
+  #limits: RemoteLimits;
+  /** Replay memory of this identity, kept across joins. */
+  #replay = new ReplayCache();
+  #admission: Admission;
+  /** Each remote's session, and the setup slot it holds until it connects. */
+  #sessions = new Sessions<RemotePeer>();
+  #slotOf = new WeakMap<RemotePeer, SetupSlot>();
+  /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it), and verdicts in progress. */
+  #unverified = new WeakSet<RemotePeer>();
+  #verdicts = new WeakMap<RemotePeer, Promise<boolean>>();
+
   #identity: Identity | null = null;
   #state: PeerState = 'idle';
   #room = '';
@@ -91,7 +114,21 @@ export class Peer extends Emitter<PeerEvents> {
       heartbeatInterval: options.heartbeatInterval ?? 1000,
       heartbeatTimeout: options.heartbeatTimeout ?? 4000,
       maxPendingConnections: options.maxPendingConnections ?? 32,
+      secretIterations: options.secretIterations ?? 0,
     };
+    try {
+      this.#limits = resolveLimits(options);
+    } catch (error) {
+      throw new PeerixError('ERR_INVALID_ARGUMENT', (error as Error).message);
+    }
+    this.#admission = new Admission({
+      max: this.#options.maxPendingConnections,
+      minAgeMs: SETUP_MIN_AGE_MS,
+      answerTimeoutMs: ANSWER_TIMEOUT_MS,
+      waitMs: SETUP_WAIT_MS,
+      perSender: SETUPS_PER_SENDER,
+      perSenderWindowMs: SETUPS_PER_SENDER_WINDOW_MS,
+    });
     this.ready = createIdentity().then((identity) => {
       this.#identity = identity;
     });
@@ -145,10 +182,12 @@ export class Peer extends Emitter<PeerEvents> {
         identity: this.#identity!,
         room,
         secret: this.#options.secret ?? '',
+        secretIterations: this.#options.secretIterations,
         hashing: this.#options.namespaceHashing,
         encryption: this.#options.signalingEncryption,
         compression: this.#options.signalingCompression,
-        onMessage: (sender, message, addressed) => this.#onSignal(sender, message, addressed),
+        replay: this.#replay,
+        onMessage: (opened) => this.#onSignal(opened),
         onError: (error) => this.#error(error),
       });
       this.#signaler = signaler;
@@ -170,14 +209,20 @@ export class Peer extends Emitter<PeerEvents> {
   async leave(): Promise<void> {
     if (this.#state !== 'joined' && this.#state !== 'joining') return;
     this.#state = 'leaving';
+    const byes: Promise<void>[] = [];
+    const signaler = this.#signaler;
     for (const remote of [...this.connections.values()]) {
-      remote.sayGoodbye();
+      // Goodbye in-band when connected, else addressed through the broker: either way
+      // authenticated, so nobody else can say it for us.
+      const session = this.#sessions.of(remote);
+      if (remote.state === 'connected') remote.sayGoodbye();
+      else if (signaler && session && this.driver.active) byes.push(signaler.sendTo(remote.id, session, { kind: 'Bye' }));
       remote.dispose('leaving');
     }
-    const signaler = this.#signaler;
-    if (signaler && this.driver.active) await signaler.broadcast({ kind: 'Bye' });
+    await Promise.all(byes);
     this.#teardownSignaling();
     if (signaler) await signaler.stop();
+    this.#admission.clear();
     this.#verifying.clear();
     this.#holding.clear();
     this.#rebuilds.clear();
@@ -250,69 +295,126 @@ export class Peer extends Emitter<PeerEvents> {
 
   async #announce(): Promise<void> {
     this.#announcedAt = Date.now();
-    await this.#signaler?.broadcast({ kind: 'Announce', metadata: JSON.stringify(this.#metadata) });
+    await this.#signaler?.broadcast({ kind: 'Announce' });
   }
 
-  #onSignal(sender: string, message: SignalMessage, addressed: boolean): void {
+  #onSignal({ sender, session, timestamp, message, addressed }: OpenedEnvelope): void {
     if (this.#state !== 'joined' || sender === this.id) return;
-    const broadcastKinds = message.kind === 'Announce' || message.kind === 'Bye';
-    if (!broadcastKinds && !addressed) {
-      this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} arrived on the room namespace`, { peerId: sender }));
+    if ((message.kind === 'Announce') === addressed) {
+      this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} arrived on the ${addressed ? 'peer' : 'room'} namespace`, { peerId: sender }));
       return;
     }
+    const info = { session, since: timestamp };
+    if (message.kind === 'Announce') return void this.#onAnnounce(sender, info);
+    if (message.kind === 'Offer') return this.#onOffer(sender, info, message.description, message.metadata);
+    // Answer, Candidates and Bye belong to the setup of the session they were sealed for.
     const remote = this.connections.get(sender);
+    if (!remote || this.#sessions.of(remote) !== session) {
+      this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
+      return;
+    }
     switch (message.kind) {
-      case 'Announce':
-        if (addressed) return this.#error(new PeerixError('ERR_UNEXPECTED', 'Announce addressed to one peer', { peerId: sender }));
-        void this.#onAnnounce(sender, message.metadata);
-        return;
-      case 'Offer':
-        if (remote) {
-          if (message.metadata !== undefined && remote.state !== 'connected') remote.metadata = this.#parseMetadata(sender, message.metadata) ?? remote.metadata;
-          remote.receiveBrokerDescription(message.description);
-        } else {
-          void this.#onFirstOffer(sender, message.description, message.metadata);
-        }
-        return;
       case 'Answer':
-        if (!remote) return this.#error(new PeerixError('ERR_UNEXPECTED', 'an answer from a peer we made no offer to', { peerId: sender }));
-        remote.receiveBrokerDescription(message.description);
-        return;
+        this.#slotOf.get(remote)?.answered();
+        this.#fresher(sender, info, true);
+        return void this.#whenVerified(remote, message.metadata, () => remote.receiveBrokerDescription(message.description));
       case 'Candidates':
-        remote?.receiveBrokerCandidates(message);
-        return;
+        return remote.receiveBrokerCandidates(message);
       case 'Bye':
-        remote?.dispose('left');
-        return;
+        return remote.dispose('left');
       default:
         this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is an in-band message, not a broker one`, { peerId: sender }));
     }
   }
 
-  async #onAnnounce(sender: string, metadataJson: string | undefined): Promise<void> {
+  /** False (after ERR_REPLAY) for a message of an earlier session of `sender`. */
+  #fresher(sender: string, info: SessionInfo, authenticated: boolean): boolean {
+    try {
+      this.#sessions.check(sender, info, authenticated);
+      return true;
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_REPLAY', 'an earlier session', sender));
+      return false;
+    }
+  }
+
+  async #onAnnounce(sender: string, info: SessionInfo): Promise<void> {
+    if (!this.#fresher(sender, info, false)) return;
     const existing = this.connections.get(sender);
     if (existing) {
-      if (existing.healthy || existing.state === 'new' || existing.state === 'connecting') return;
+      const sameSession = this.#sessions.of(existing) === info.session;
+      // An announce is not authenticated to its sender (any member can seal one), so it never
+      // displaces a working call; it replaces only a setup still waiting for its first answer.
+      const unanswered = this.#unverified.has(existing) && existing.state !== 'connected';
+      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) return;
       existing.dispose('replaced');
     }
-    const metadata = this.#parseMetadata(sender, metadataJson);
-    if (!metadata || !(await this.#admit(sender, metadata))) return;
+    const slot = await this.#setup(sender);
+    if (!slot) return;
+    let evicted = false;
+    slot.onEvict(() => (evicted = true));
+    try {
+      await publicKeyFromId(sender); // broadcasts' sender ids are checked here, once admitted
+    } catch (error) {
+      slot.release();
+      return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
+    }
     if (this.id > sender && Date.now() - this.#announcedAt < RECENT_ANNOUNCE_MS) {
       this.#holding.add(sender);
       await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
       // A connection made meanwhile (from the other side's offer) settles it, even if it is gone again.
-      if (!this.#holding.delete(sender)) return;
+      if (!this.#holding.delete(sender)) return slot.release();
     }
-    if (this.connections.has(sender) || this.#state !== 'joined') return;
-    this.#createRemote(sender, metadata, true);
+    if (evicted) return;
+    if (this.connections.has(sender) || this.#state !== 'joined') return slot.release();
+    // Verified when its answer brings its (pair-authenticated) metadata.
+    this.#createRemote(sender, info, slot, null);
   }
 
-  async #onFirstOffer(sender: string, description: Parameters<RemotePeer['receiveBrokerDescription']>[0], metadataJson: string | undefined): Promise<void> {
+  #onOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): void {
+    if (!this.#fresher(sender, info, true)) return;
+    const remote = this.connections.get(sender);
+    if (remote) {
+      if (this.#sessions.of(remote) === info.session) {
+        // Glare, or an ICE restart: same setup. Their offer is as good as an answer.
+        this.#slotOf.get(remote)?.answered();
+        return void this.#whenVerified(remote, metadataJson, () => remote.receiveBrokerDescription(description));
+      }
+      remote.dispose('replaced'); // the peer rejoined: its new session wins
+    }
+    void this.#onFirstOffer(sender, info, description, metadataJson);
+  }
+
+  async #onFirstOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): Promise<void> {
     const metadata = this.#parseMetadata(sender, metadataJson);
-    if (!metadata || !(await this.#admit(sender, metadata))) return;
-    if (this.#state !== 'joined') return;
-    const remote = this.connections.get(sender) ?? this.#createRemote(sender, metadata, false);
-    remote?.receiveBrokerDescription(description);
+    if (!metadata) return;
+    const slot = await this.#setup(sender);
+    if (!slot) return;
+    let evicted = false;
+    slot.onEvict(() => (evicted = true));
+    if (!(await this.#verified(sender, metadata)) || evicted || this.#state !== 'joined') return slot.release();
+    const current = this.connections.get(sender);
+    if (current && this.#sessions.of(current) === info.session) {
+      slot.release();
+      return current.receiveBrokerDescription(description);
+    }
+    current?.dispose('replaced');
+    this.#createRemote(sender, info, slot, metadata).receiveBrokerDescription(description);
+  }
+
+  /** Runs `then` once `remote` passed `verify` with the metadata it sent (now, if it already did). */
+  async #whenVerified(remote: RemotePeer, metadataJson: string | undefined, then: () => void): Promise<void> {
+    let verdict = this.#verdicts.get(remote);
+    if (!verdict && !this.#unverified.has(remote)) return then();
+    if (!verdict) {
+      // The first pair-sealed message with metadata decides; later ones wait for that verdict.
+      this.#unverified.delete(remote);
+      const metadata = this.#parseMetadata(remote.id, metadataJson);
+      verdict = metadata ? this.#verified(remote.id, metadata).then((ok) => ok && ((remote.metadata = metadata), true)) : Promise.resolve(false);
+      this.#verdicts.set(remote, verdict);
+    }
+    if (!(await verdict)) return remote.dispose('refused');
+    if (remote.state !== 'closed') then();
   }
 
   #parseMetadata(sender: string, json: string | undefined): Metadata | null {
@@ -327,15 +429,23 @@ export class Peer extends Emitter<PeerEvents> {
     }
   }
 
-  /** Pending-setup bound, then `verify`. */
-  async #admit(sender: string, metadata: Metadata): Promise<boolean> {
-    if (this.#refused.has(sender) || this.#verifying.has(sender)) return false;
-    let pending = 0;
-    for (const remote of this.connections.values()) if (remote.state === 'new' || remote.state === 'connecting') pending++;
-    if (pending + this.#verifying.size >= this.#options.maxPendingConnections) {
-      this.#error(new PeerixError('ERR_LIMIT', `more than ${this.#options.maxPendingConnections} connections in setup: ignored ${sender}`, { peerId: sender }));
-      return false;
+  /** A setup slot for `sender`, within its rate and the pending bound; null (after ERR_LIMIT) otherwise. */
+  async #setup(sender: string): Promise<SetupSlot | null> {
+    if (this.#refused.has(sender)) return null;
+    if (!this.#admission.allowSender(sender)) {
+      this.#error(new PeerixError('ERR_LIMIT', `${sender} starts setups too often: ignored`, { peerId: sender }));
+      return null;
     }
+    const slot = await this.#admission.acquire(sender);
+    if (!slot && this.#state === 'joined') {
+      this.#error(new PeerixError('ERR_LIMIT', `more than ${this.#options.maxPendingConnections} connections in setup: ignored ${sender}`, { peerId: sender }));
+    }
+    return this.#state === 'joined' ? slot : (slot?.release(), null);
+  }
+
+  /** `verify`, once per id at a time; a refusal is remembered. */
+  async #verified(sender: string, metadata: Metadata): Promise<boolean> {
+    if (this.#refused.has(sender) || this.#verifying.has(sender)) return false;
     const verify = this.#options.verify;
     if (!verify) return true;
     this.#verifying.add(sender);
@@ -356,10 +466,23 @@ export class Peer extends Emitter<PeerEvents> {
     this.#error(error);
   }
 
-  #createRemote(id: string, metadata: Metadata, offerer: boolean): RemotePeer {
+  /** A connection to `id` in `session`; `metadata` null: we offer, and verify on its answer. */
+  #createRemote(id: string, session: SessionInfo, slot: SetupSlot, metadata: Metadata | null): RemotePeer {
     this.#holding.delete(id);
-    const remote = new RemotePeer(this.#host, id, metadata, offerer);
+    const offerer = metadata === null;
+    const remote = new RemotePeer(this.#host, id, metadata ?? {}, offerer);
     this.connections.set(id, remote);
+    this.#sessions.bind(remote, session);
+    this.#slotOf.set(remote, slot);
+    if (offerer) {
+      this.#unverified.add(remote);
+      slot.awaitAnswer();
+    }
+    slot.onEvict((reason) => {
+      const noAnswer = reason === 'no-answer';
+      this.#error(new PeerixError(noAnswer ? 'ERR_TIMEOUT' : 'ERR_LIMIT', noAnswer ? `no answer from ${id}: setup dropped` : `setups crowded: dropped the oldest, to ${id}`, { peerId: id }));
+      remote.dispose('refused');
+    });
     for (const options of this.#channelOptions.values()) remote.open(options);
     return remote;
   }
@@ -386,10 +509,16 @@ export class Peer extends Emitter<PeerEvents> {
       connectionTimeout: options.connectionTimeout,
       heartbeatInterval: options.heartbeatInterval,
       heartbeatTimeout: options.heartbeatTimeout,
-      sendBroker: async (remoteId, message) => {
-        await peer.#signaler?.sendTo(remoteId, message);
+      limits: this.#limits,
+      sendBroker: async (remote, message) => {
+        const session = peer.#sessions.of(remote);
+        if (session) await peer.#signaler?.sendTo(remote.id, session, message);
       },
-      forward: (type, payload) => peer.emit(type, payload),
+      forward: (type, payload) => {
+        // A connected setup gives its slot back.
+        if (type === 'connection:connected') peer.#slotOf.get((payload as PeerEvents['connection:connected']).remote)?.connected();
+        peer.emit(type, payload);
+      },
       channelOptions: () => peer.#channelOptions.values(),
       shares: () => peer.#liveShares(),
       onDisposed: (remote, reason) => peer.#onDisposed(remote, reason),
@@ -403,6 +532,7 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   #onDisposed(remote: RemotePeer, reason: DisposeReason): void {
+    this.#slotOf.get(remote)?.release();
     if (this.connections.get(remote.id) === remote) this.connections.delete(remote.id);
     if (this.#state !== 'joined' || (reason !== 'failed' && reason !== 'vanished')) return;
     // The path may have broken while the peer lives: offer a rebuild through the broker, a few times at most.

@@ -2,6 +2,8 @@ import { Channel, type ChannelHost } from './channel.js';
 import { createDebug } from './debug.js';
 import { Emitter } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
+import type { RemoteLimits } from './limits.js';
+import { IncomingBudget } from './reassembly.js';
 import { decodeFrame, encodeFrame } from './signaling/codec.js';
 import type { CompactCandidate, CompactDescription, IceCandidateInit, SignalMessage, StreamInfo } from './signaling/messages.js';
 import { compactDescription, expandDescription, formatCandidate, parseCandidate } from './signaling/sdp.js';
@@ -55,8 +57,10 @@ export interface RemoteHost {
   readonly connectionTimeout: number;
   readonly heartbeatInterval: number;
   readonly heartbeatTimeout: number;
-  /** Publishes a message to this remote through the broker. */
-  sendBroker(remoteId: string, message: SignalMessage): Promise<void>;
+  /** What this remote may make us allocate. */
+  readonly limits: RemoteLimits;
+  /** Publishes a message to this remote through the broker (sealed for its session). */
+  sendBroker(remote: RemotePeer, message: SignalMessage): Promise<void>;
   /** Re-emits an event of this remote on the `Peer`. */
   forward<K extends keyof PeerEvents & string>(type: K, payload: PeerEvents[K]): void;
   /** Data channels and shares opened at the `Peer` level, for a new connection. */
@@ -122,6 +126,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #offerRequested = false;
   #disposed = false;
   #channelHost: ChannelHost;
+  /** Bytes of partial incoming messages, all channels of this remote together. */
+  #incoming: IncomingBudget;
 
   /** @internal Created by `Peer`; `offerer` starts the first negotiation. */
   constructor(host: RemoteHost, id: string, metadata: Metadata, offerer: boolean) {
@@ -131,6 +137,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.metadata = metadata;
     this.#polite = host.localId > id;
     this.#mayOfferViaBroker = offerer;
+    this.#incoming = new IncomingBudget(host.limits.maxIncomingBuffer);
     this.#channelHost = this.#makeChannelHost();
     const pc = new host.rtc.RTCPeerConnection(host.rtcConfiguration);
     this.connection = pc;
@@ -364,6 +371,11 @@ export class RemotePeer extends Emitter<PeerEvents> {
       this.#error(new PeerixError('ERR_UNEXPECTED', 'a Negotiate request from the impolite side', { peerId: this.id }));
       return;
     }
+    const max = this.#host.limits.maxTransceivers;
+    if (this.connection.getTransceivers().length + audio + video > max) {
+      this.#error(new PeerixError('ERR_LIMIT', `${this.id} asked for more than ${max} transceivers: refused`, { peerId: this.id }));
+      return;
+    }
     for (let i = 0; i < audio; i++) this.connection.addTransceiver('audio', { direction: 'recvonly' });
     for (let i = 0; i < video; i++) this.connection.addTransceiver('video', { direction: 'recvonly' });
     // New transceivers fire negotiationneeded by themselves; a direction change needs asking.
@@ -374,6 +386,12 @@ export class RemotePeer extends Emitter<PeerEvents> {
     if (this.#disposed) return;
     const pc = this.connection;
     const isOffer = description.type === 'offer';
+    // Every m-line of a remote offer becomes a transceiver here: the same cap as Negotiate (+1: data).
+    const mLines = description.sdp?.match(/^m=/gm)?.length ?? 0;
+    if (isOffer && mLines > this.#host.limits.maxTransceivers + 1) {
+      this.#error(new PeerixError('ERR_LIMIT', `${this.id} offered ${mLines} m-lines, more than ${this.#host.limits.maxTransceivers} transceivers: refused`, { peerId: this.id }));
+      return;
+    }
     const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
     const collision = isOffer && !readyForOffer;
     this.#ignoreOffer = !this.#polite && collision;
@@ -427,10 +445,10 @@ export class RemotePeer extends Emitter<PeerEvents> {
     const compact = compactDescription({ type: settled.type as 'offer' | 'answer', sdp: settled.sdp });
     for (const c of compact.candidates) this.#candidatesInDescription.add(formatCandidate(c));
     this.#descriptionSent = true;
-    const message: SignalMessage = compact.type === 'offer'
-      ? { kind: 'Offer', description: compact, metadata: JSON.stringify(this.#host.localMetadata) }
-      : { kind: 'Answer', description: compact };
-    await this.#host.sendBroker(this.id, message);
+    // Both carry the sender's metadata: pair-authenticated, so no other member can speak for it.
+    const metadata = JSON.stringify(this.#host.localMetadata);
+    const message: SignalMessage = { kind: compact.type === 'offer' ? 'Offer' : 'Answer', description: compact, metadata };
+    await this.#host.sendBroker(this, message);
     this.#scheduleCandidateFlush();
   }
 
@@ -496,7 +514,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     const compact = batch
       .map((c) => parseCandidate(c.candidate))
       .filter((c): c is CompactCandidate => c !== null && !(c.protocol === 'tcp' && c.tcpType === 'active' && c.type === 'host'));
-    if (compact.length) void this.#host.sendBroker(this.id, { kind: 'Candidates', candidates: compact });
+    if (compact.length) void this.#host.sendBroker(this, { kind: 'Candidates', candidates: compact });
   }
 
   async #addRemoteCandidate(candidate: RTCIceCandidateInit): Promise<void> {
@@ -624,13 +642,24 @@ export class RemotePeer extends Emitter<PeerEvents> {
         });
         break;
       case 'ChannelOpen':
-        if (!this.#polite && !this.#channels.get(message.label)?.raw) this.#openRequested(message.label, message.options ?? {});
+        if (!this.#polite && !this.#channels.get(message.label)?.raw && this.#roomForChannel(message.label)) this.#openRequested(message.label, message.options ?? {});
         break;
       case 'ChannelClose':
         this.#channels.get(message.label)?.close();
         break;
       case 'Streams':
-        for (const info of message.streams) this.#streamLabels.set(info.id, info.label);
+        for (const info of message.streams) {
+          this.#streamLabels.delete(info.id);
+          this.#streamLabels.set(info.id, info.label);
+        }
+        // Labels of streams long gone go first; past the cap, the remote is told off.
+        if (this.#streamLabels.size > this.#host.limits.maxRemoteStreams) {
+          this.#error(new PeerixError('ERR_LIMIT', `${this.id} announced more than ${this.#host.limits.maxRemoteStreams} streams`, { peerId: this.id }));
+          for (const id of this.#streamLabels.keys()) {
+            if (this.#streamLabels.size <= this.#host.limits.maxRemoteStreams) break;
+            if (!this.#remoteStreams.has(id)) this.#streamLabels.delete(id);
+          }
+        }
         break;
       case 'Unshare':
         this.#onUnshare(message.streamId, message.tracks);
@@ -676,8 +705,19 @@ export class RemotePeer extends Emitter<PeerEvents> {
     if (!channel.raw) this.#attach(channel, this.connection.createDataChannel(label, { ...channel.options, ...options }));
   }
 
+  /** False (with ERR_LIMIT) when a new label from the remote would pass `maxRemoteChannels`. */
+  #roomForChannel(label: string): boolean {
+    if (this.#channels.has(label) || this.#channels.size < this.#host.limits.maxRemoteChannels) return true;
+    this.#error(new PeerixError('ERR_LIMIT', `${this.id} opened more than ${this.#host.limits.maxRemoteChannels} channels: refused "${label.slice(0, 64)}"`, { peerId: this.id }));
+    return false;
+  }
+
   #onRemoteChannel(dc: RTCDataChannel): void {
     let channel = this.#channels.get(dc.label);
+    if (!channel && !this.#roomForChannel(dc.label)) {
+      dc.close();
+      return;
+    }
     if (!channel) {
       channel = new Channel(dc.label, { ordered: dc.ordered, protocol: dc.protocol }, this.#channelHost);
       this.#channels.set(dc.label, channel);
@@ -694,6 +734,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #makeChannelHost(): ChannelHost {
     return {
       maxMessageSize: () => this.connection.sctp?.maxMessageSize || 65536,
+      limits: this.#host.limits,
+      incoming: this.#incoming,
       onOpen: (channel) => this.#emit('channel:open', { remote: this, label: channel.label, channel }),
       onClose: (channel) => {
         if (this.#channels.get(channel.label) === channel) this.#channels.delete(channel.label);
@@ -712,6 +754,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
       onError: (channel, error) => {
         const withPeer = new PeerixError(error.code, error.message, { peerId: this.id, cause: error.cause });
         this.#emit('channel:error', { remote: this, label: channel.label, channel, error: withPeer });
+        // Framing the remote got wrong on purpose or by bug is also a peer-level error.
+        if (error.code === 'ERR_LIMIT' || error.code === 'ERR_DECODE') this.#error(withPeer);
       },
     };
   }

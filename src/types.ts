@@ -35,16 +35,41 @@ export interface PeerOptions {
   signalingCompression?: boolean;
   /** Encrypt and authenticate signaling messages (default true). */
   signalingEncryption?: boolean;
-  /** A room secret: only peers that know it can read the room's signaling. */
+  /**
+   * A room secret: only peers that know it can read the room's broadcasts or
+   * connect to its members (it enters every key). Use a long random one, e.g.
+   * `createRoomToken()`; see docs/SECURITY.md.
+   */
   secret?: string;
+  /**
+   * PBKDF2-SHA-256 iterations applied to `secret` before key derivation (default 0:
+   * HKDF only, right for a random token). For a human-chosen secret, 600000 slows
+   * offline guessing; every peer of the room must use the same value.
+   */
+  secretIterations?: number;
   /** Admit or refuse a remote peer before connecting to it. */
   verify?: (remote: { id: string; metadata: Metadata }) => boolean | Promise<boolean>;
   /** Milliseconds between in-band heartbeats (default 1000). */
   heartbeatInterval?: number;
   /** Milliseconds without any in-band message after which a peer counts as gone (default 4000). */
   heartbeatTimeout?: number;
-  /** Connections allowed in setup at once; announces beyond it are dropped with an error (default 32). */
+  /**
+   * Setups in progress at once (held, verifying, connecting; default 32). Past it,
+   * the oldest setup older than 1 s is evicted for the newest request.
+   */
   maxPendingConnections?: number;
+  /** Largest incoming chunked message in bytes (default 512 MiB). */
+  maxIncomingMessage?: number;
+  /** Bytes of partial incoming messages held per remote peer, all channels together (default 512 MiB). */
+  maxIncomingBuffer?: number;
+  /** Chunked messages arriving at once on one channel (default 16). */
+  maxIncomingTransfers?: number;
+  /** Data channels one remote peer may open with this peer (default 64). */
+  maxRemoteChannels?: number;
+  /** Streams one remote peer may announce or share (default 32). */
+  maxRemoteStreams?: number;
+  /** Transceivers on one connection; a remote's request for more is refused (default 64). */
+  maxTransceivers?: number;
 }
 
 export interface JoinOptions {

@@ -657,14 +657,12 @@ export function encodeMessage(msg: SignalMessage): Uint8Array {
 function writeBody(w: Writer, msg: SignalMessage): void {
   switch (msg.kind) {
     case 'Announce':
-      if (msg.metadata !== undefined) w.string(1, msg.metadata);
+      // Field 1 (metadata) was dropped in protocol v2: metadata travels pair-authenticated.
       return;
     case 'Offer':
-      w.message(1, (n) => writeDescription(n, msg.description));
-      if (msg.metadata !== undefined) w.string(2, msg.metadata);
-      return;
     case 'Answer':
       w.message(1, (n) => writeDescription(n, msg.description));
+      if (msg.metadata !== undefined) w.string(2, msg.metadata);
       return;
     case 'Candidates':
       writeList(w, 1, msg.candidates, 'candidates', writeCandidate);
@@ -728,13 +726,8 @@ export function decodeMessage(kind: KindNumber, body: Uint8Array): SignalMessage
 function readBody(name: KindName, r: Reader): SignalMessage {
   switch (name) {
     case 'Announce': {
-      const msg: SignalMessage = { kind: 'Announce' };
-      while (!r.done) {
-        const [field, wire] = r.tag();
-        if (field === 1) msg.metadata = readString(r, wire, field);
-        else r.skip(wire);
-      }
-      return msg;
+      while (!r.done) r.skip(r.tag()[1]);
+      return { kind: 'Announce' };
     }
     case 'Offer':
     case 'Answer': {
@@ -743,12 +736,11 @@ function readBody(name: KindName, r: Reader): SignalMessage {
       while (!r.done) {
         const [field, wire] = r.tag();
         if (field === 1) description = readDescription(readSub(r, wire, field));
-        else if (field === 2 && name === 'Offer') metadata = readString(r, wire, field);
+        else if (field === 2) metadata = readString(r, wire, field);
         else r.skip(wire);
       }
       if (!description) throw decodeError(`${name} lacks its description`);
-      if (name === 'Answer') return { kind: 'Answer', description };
-      return metadata === undefined ? { kind: 'Offer', description } : { kind: 'Offer', description, metadata };
+      return metadata === undefined ? { kind: name, description } : { kind: name, description, metadata };
     }
     case 'Candidates': {
       const msg: SignalMessage = { kind: 'Candidates', candidates: [] };

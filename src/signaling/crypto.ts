@@ -3,8 +3,7 @@
  * "Cryptography"):
  * - identity: an ECDH P-256 key pair; the peer id is the base64url text of
  *   the 33-byte compressed public key;
- * - room key: HKDF-SHA-256 of the room secret, salted by the room name;
- * - pair key: HKDF-SHA-256 of the ECDH secret of two peers, bound to both ids.
+ * room and pair keys build on these in `keys.ts`.
  */
 import { PeerixError } from '../errors.js';
 import { base64urlDecode, base64urlEncode } from './encoding.js';
@@ -101,7 +100,7 @@ export async function createIdentity(): Promise<Identity> {
 }
 
 /** A small Map with insertion-order eviction; `get` refreshes recency. */
-class BoundedCache<V> {
+export class BoundedCache<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly bound: number) {}
 
@@ -167,11 +166,11 @@ async function importPublicKey(id: string): Promise<CryptoKey> {
   }
 }
 
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+export async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }
 
-async function hkdfAesKey(ikm: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>, info: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+export async function hkdfAesKey(ikm: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>, info: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
   const base = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveKey']);
   return crypto.subtle.deriveKey(
     { name: 'HKDF', hash: 'SHA-256', salt, info },
@@ -180,71 +179,4 @@ async function hkdfAesKey(ikm: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBu
     false,
     ['encrypt', 'decrypt'],
   );
-}
-
-/**
- * The room key for broadcasts: HKDF-SHA-256 with ikm = UTF-8(secret),
- * salt = SHA-256('peerix/room/' ‖ room), info = 'peerix room key v1'.
- */
-export async function deriveRoomKey(room: string, secret = ''): Promise<CryptoKey> {
-  try {
-    const salt = await sha256(utf8('peerix/room/' + room));
-    return await hkdfAesKey(utf8(secret), salt, utf8('peerix room key v1'));
-  } catch (error) {
-    throw new PeerixError('ERR_INVALID_ARGUMENT', 'cannot derive the room key', { cause: error });
-  }
-}
-
-/**
- * Pair keys for messages addressed to one peer: ECDH(own private, remote
- * public) → HKDF-SHA-256 with salt = SHA-256('peerix/pair/' ‖ room) and
- * info = 'peerix pair key v1' ‖ 0x00 ‖ lower id ‖ 0x00 ‖ higher id, so both
- * sides derive the same AES-GCM-256 key. Cached, at most `bound` entries.
- */
-export class PairKeys {
-  private readonly cache: BoundedCache<Promise<CryptoKey>>;
-  /** Derivations in flight; only successes enter the bounded cache. */
-  private readonly pending = new Map<string, Promise<CryptoKey>>();
-  private salt?: Promise<Uint8Array<ArrayBuffer>>;
-
-  constructor(
-    readonly identity: Identity,
-    readonly roomName: string,
-    bound = 256,
-  ) {
-    this.cache = new BoundedCache(Math.max(1, bound));
-  }
-
-  get size(): number {
-    return this.cache.size;
-  }
-
-  get(remoteId: string): Promise<CryptoKey> {
-    const cached = this.cache.get(remoteId) ?? this.pending.get(remoteId);
-    if (cached) return cached;
-    const pending = this.derive(remoteId);
-    this.pending.set(remoteId, pending);
-    pending.then(
-      () => {
-        this.pending.delete(remoteId);
-        this.cache.set(remoteId, pending);
-      },
-      () => this.pending.delete(remoteId),
-    );
-    return pending;
-  }
-
-  private async derive(remoteId: string): Promise<CryptoKey> {
-    const remote = await publicKeyFromId(remoteId);
-    try {
-      this.salt ??= sha256(utf8('peerix/pair/' + this.roomName));
-      const shared = new Uint8Array(
-        await crypto.subtle.deriveBits({ name: 'ECDH', public: remote }, this.identity.privateKey, 256),
-      );
-      const [low, high] = [this.identity.id, remoteId].sort();
-      return await hkdfAesKey(shared, await this.salt, utf8(`peerix pair key v1\0${low}\0${high}`));
-    } catch (error) {
-      throw new PeerixError('ERR_INVALID_ID', 'cannot derive a key with this peer', { cause: error, peerId: remoteId });
-    }
-  }
 }

@@ -2,29 +2,37 @@
  * The sealed envelope a broker carries (docs/PROTOCOL.md, "Wire format" and
  * "Cryptography"):
  *
- *   byte 0      version (1) << 4 | flags (bit0 encrypted, bit1 compressed, bit2 addressed)
+ *   byte 0      version (2) << 4 | flags (bit0 encrypted, bit1 compressed, bit2 addressed)
  *   byte 1      message kind
  *   bytes 2–34  sender's compressed public key (its peer id)
- *   bytes 35–46 random 96-bit IV (also the replay nonce when not encrypted)
- *   bytes 47–   body: [varint timestamp ‖ message] → deflate-raw if smaller → AES-GCM
+ *   bytes 35–42 sender's session nonce (fresh per join)
+ *   bytes 43–54 random 96-bit IV (also the replay nonce when not encrypted)
+ *   bytes 55–   body: [varint timestamp ‖ message] → deflate-raw if smaller → AES-GCM
  *
  * AAD = header ‖ UTF-8(recipient id, or the room namespace for broadcasts),
  * so a broadcast cannot be replayed as a direct message, moved to another
- * room's namespace, re-addressed, or re-attributed to another sender.
+ * room's namespace, re-addressed, or re-attributed to another sender or session.
+ * Addressed messages use the pair key of both peers' current sessions.
  */
 import { PeerixError } from '../errors.js';
 import { decodeMessage, encodeMessage, isKindNumber, kindNumber, MAX_BODY_BYTES, Reader, Writer } from './codec.js';
 import { decompress, maybeCompress } from './compression.js';
 import { publicKeyFromId, toBuffer, utf8 } from './crypto.js';
-import type { Identity, PairKeys } from './crypto.js';
-import { base64urlEncode } from './encoding.js';
+import type { Identity } from './crypto.js';
+import { base64urlDecode, base64urlEncode } from './encoding.js';
+import { SESSION_BYTES, type PairKeys } from './keys.js';
 import type { SignalMessage } from './messages.js';
+import { ReplayCache } from './replay.js';
 
-export const ENVELOPE_VERSION = 1;
+/** Signaling protocol version (docs/PROTOCOL.md). Version 1 had no sessions and no secret in pair keys. */
+export const ENVELOPE_VERSION = 2;
 export const FLAG_ENCRYPTED = 1;
 export const FLAG_COMPRESSED = 2;
 export const FLAG_ADDRESSED = 4;
-export const HEADER_BYTES = 47;
+const SENDER_AT = 2;
+const SESSION_AT = SENDER_AT + 33;
+const IV_AT = SESSION_AT + SESSION_BYTES;
+export const HEADER_BYTES = IV_AT + 12;
 export const TAG_BYTES = 16;
 /** Largest envelope accepted or produced. */
 export const MAX_ENVELOPE_BYTES = 65536;
@@ -34,15 +42,17 @@ const COMPRESS_MIN_BYTES = 48;
 
 export interface EnvelopeOptions {
   identity: Identity;
-  room: string;
   roomNamespace: string;
   roomKey: CryptoKey;
+  /** Pair keys of this session (they hold this peer's session nonce). */
   pairKeys: PairKeys;
   encryption: boolean;
   compression: boolean;
   /** Accepted clock difference, both ways. Default 60 000 ms. */
   freshnessMs?: number;
-  /** Most (sender, IV) pairs remembered for replay detection. Default 4096. */
+  /** Replay memory; pass the same one to every session of an identity. Default: a new one of `replayBound`. */
+  replay?: ReplayCache;
+  /** Most (sender, IV) pairs remembered when no `replay` is given. Default 4096. */
   replayBound?: number;
   /** Clock, ms since the epoch (tests and clock-skew handling). Default `Date.now`. */
   now?: () => number;
@@ -50,12 +60,16 @@ export interface EnvelopeOptions {
 
 export interface OpenedEnvelope {
   sender: string;
+  /** The sender's session nonce (base64url). */
+  session: string;
+  /** The sender's clock when it sealed the message (ms since the epoch). */
+  timestamp: number;
   message: SignalMessage;
   /** True when the message was addressed to this peer alone. */
   addressed: boolean;
 }
 
-function fail(code: 'ERR_DECODE' | 'ERR_UNEXPECTED' | 'ERR_AUTH' | 'ERR_STALE' | 'ERR_REPLAY' | 'ERR_TOO_LARGE', message: string, peerId?: string): PeerixError {
+function fail(code: 'ERR_DECODE' | 'ERR_UNEXPECTED' | 'ERR_AUTH' | 'ERR_STALE' | 'ERR_REPLAY' | 'ERR_TOO_LARGE' | 'ERR_VERSION', message: string, peerId?: string): PeerixError {
   return new PeerixError(code, message, peerId === undefined ? {} : { peerId });
 }
 
@@ -69,25 +83,26 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
 export class Envelopes {
   private readonly options: EnvelopeOptions;
   private readonly freshnessMs: number;
-  private readonly replayBound: number;
   private readonly now: () => number;
-  /** replay key → time after which the message would be stale anyway. */
-  private readonly seen = new Map<string, number>();
+  private readonly replay: ReplayCache;
+  private readonly session: Uint8Array;
 
   constructor(options: EnvelopeOptions) {
     this.options = options;
     this.freshnessMs = options.freshnessMs ?? 60_000;
-    this.replayBound = Math.max(1, options.replayBound ?? 4096);
+    this.replay = options.replay ?? new ReplayCache(options.replayBound ?? 4096);
     this.now = options.now ?? Date.now;
+    this.session = base64urlDecode(options.pairKeys.session);
+    if (this.session.length !== SESSION_BYTES) throw new PeerixError('ERR_INVALID_ARGUMENT', `a session nonce is ${SESSION_BYTES} bytes`);
   }
 
-  /** Number of remembered (sender, IV) pairs. */
+  /** Number of remembered (sender, session, IV) nonces. */
   get replayEntries(): number {
-    return this.seen.size;
+    return this.replay.size;
   }
 
-  /** Seals `msg` for the room (no recipient) or for one peer. */
-  async seal(msg: SignalMessage, recipient?: string): Promise<Uint8Array> {
+  /** Seals `msg` for the room (no recipient) or for one peer in its session `recipientSession`. */
+  async seal(msg: SignalMessage, recipient?: string, recipientSession?: string): Promise<Uint8Array> {
     const { identity, encryption, compression } = this.options;
     const addressed = recipient !== undefined;
     if (addressed) await publicKeyFromId(recipient); // fail early on a bad id, with or without encryption
@@ -106,14 +121,16 @@ export class Envelopes {
     const header = new Uint8Array(HEADER_BYTES);
     header[0] = (ENVELOPE_VERSION << 4) | (encryption ? FLAG_ENCRYPTED : 0) | (compressed ? FLAG_COMPRESSED : 0) | (addressed ? FLAG_ADDRESSED : 0);
     header[1] = kindNumber(msg);
-    header.set(identity.publicKey, 2);
-    crypto.getRandomValues(header.subarray(35, 47));
+    header.set(identity.publicKey, SENDER_AT);
+    header.set(this.session, SESSION_AT);
+    crypto.getRandomValues(header.subarray(IV_AT, HEADER_BYTES));
     if (encryption) {
-      const key = addressed ? await this.options.pairKeys.get(recipient) : this.options.roomKey;
+      if (addressed && recipientSession === undefined) throw new PeerixError('ERR_INVALID_STATE', 'an addressed message needs the recipient\'s session', { peerId: recipient });
+      const key = addressed ? await this.options.pairKeys.get(recipient, recipientSession!) : this.options.roomKey;
       try {
         body = new Uint8Array(
           await crypto.subtle.encrypt(
-            { name: 'AES-GCM', iv: header.slice(35, 47), additionalData: this.aad(header, recipient) },
+            { name: 'AES-GCM', iv: header.slice(IV_AT, HEADER_BYTES), additionalData: this.aad(header, recipient) },
             key,
             toBuffer(body),
           ),
@@ -144,9 +161,15 @@ export class Envelopes {
   private async openUnchecked(bytes: Uint8Array, recipient: string | undefined): Promise<OpenedEnvelope> {
     if (!(bytes instanceof Uint8Array)) throw fail('ERR_DECODE', 'envelope must be bytes');
     if (bytes.length > MAX_ENVELOPE_BYTES) throw fail('ERR_TOO_LARGE', `envelope of ${bytes.length} bytes is larger than ${MAX_ENVELOPE_BYTES}`);
+    if (bytes.length === 0) throw fail('ERR_DECODE', 'empty envelope');
+    const version = bytes[0]! >> 4;
+    if (version !== ENVELOPE_VERSION) {
+      // Name the sender when the header is readable, so the app can tell who needs an upgrade.
+      const sender = bytes.length >= SESSION_AT ? base64urlEncode(bytes.subarray(SENDER_AT, SESSION_AT)) : undefined;
+      throw fail('ERR_VERSION', `a peer speaks signaling protocol v${version}; this Peerix speaks v${ENVELOPE_VERSION}: every peer in a room needs the same major Peerix version`, sender);
+    }
     if (bytes.length < HEADER_BYTES + 1) throw fail('ERR_DECODE', 'envelope too short');
     const flags = bytes[0]! & 0x0f;
-    if (bytes[0]! >> 4 !== ENVELOPE_VERSION) throw fail('ERR_DECODE', `unsupported envelope version ${bytes[0]! >> 4}`);
     if (flags & ~(FLAG_ENCRYPTED | FLAG_COMPRESSED | FLAG_ADDRESSED)) throw fail('ERR_DECODE', 'unknown envelope flags');
     const kind = bytes[1]!;
     if (!isKindNumber(kind)) throw fail('ERR_DECODE', `unknown message kind ${kind}`);
@@ -156,17 +179,20 @@ export class Envelopes {
       throw fail('ERR_UNEXPECTED', addressed ? 'a message addressed to one peer arrived on the room namespace' : 'a broadcast arrived on a peer namespace');
     }
     const header = bytes.subarray(0, HEADER_BYTES);
-    const sender = base64urlEncode(bytes.subarray(2, 35));
-    await publicKeyFromId(sender); // ERR_INVALID_ID
+    const sender = base64urlEncode(bytes.subarray(SENDER_AT, SESSION_AT));
+    const session = base64urlEncode(bytes.subarray(SESSION_AT, IV_AT));
+    // The pair key needs a valid id. A broadcast's sender id is checked by whoever uses it
+    // (an offer to it): skipping ~1 ms of point decompression per announce keeps floods cheap.
+    if (addressed) await publicKeyFromId(sender); // ERR_INVALID_ID
 
     let body: Uint8Array = bytes.subarray(HEADER_BYTES);
     if (encrypted) {
       if (body.length < TAG_BYTES + 1) throw fail('ERR_DECODE', 'encrypted body too short', sender);
-      const key = addressed ? await this.options.pairKeys.get(sender) : this.options.roomKey;
+      const key = addressed ? await this.options.pairKeys.get(sender, session) : this.options.roomKey;
       try {
         body = new Uint8Array(
           await crypto.subtle.decrypt(
-            { name: 'AES-GCM', iv: toBuffer(bytes.slice(35, 47)), additionalData: this.aad(header, recipient) },
+            { name: 'AES-GCM', iv: toBuffer(bytes.slice(IV_AT, HEADER_BYTES)), additionalData: this.aad(header, recipient) },
             key,
             toBuffer(body.slice()),
           ),
@@ -174,7 +200,9 @@ export class Envelopes {
       } catch {
         throw fail(
           'ERR_AUTH',
-          addressed ? 'cannot authenticate a message from this peer' : 'cannot authenticate a room message (wrong room secret?)',
+          addressed
+            ? 'cannot authenticate a message from this peer (wrong room secret, or sealed for another session)'
+            : 'cannot authenticate a room message (wrong room secret?)',
           sender,
         );
       }
@@ -189,23 +217,12 @@ export class Envelopes {
     if (Math.abs(now - timestamp) > this.freshnessMs) {
       throw fail('ERR_STALE', `message time is ${Math.round((timestamp - now) / 1000)} s off this clock`, sender);
     }
-    this.remember(`${sender}.${base64urlEncode(bytes.subarray(35, 47))}`, timestamp + this.freshnessMs, now, sender);
+    this.replay.remember(`${sender}.${session}.${base64urlEncode(bytes.subarray(IV_AT, HEADER_BYTES))}`, timestamp + this.freshnessMs, now, sender);
     const message = decodeMessage(kind, body.subarray(r.pos));
-    return { sender, message, addressed };
+    return { sender, session, timestamp, message, addressed };
   }
 
   private aad(header: Uint8Array, recipient: string | undefined): Uint8Array<ArrayBuffer> {
     return concat(header, utf8(recipient ?? this.options.roomNamespace));
-  }
-
-  /** Records a nonce, or throws ERR_REPLAY when it is already known. Bounded, expired entries pruned. */
-  private remember(key: string, expiry: number, now: number, sender: string): void {
-    if (this.seen.has(key)) throw fail('ERR_REPLAY', 'message seen before', sender);
-    // Entries arrive roughly in expiry order: prune from the oldest end.
-    for (const [oldKey, oldExpiry] of this.seen) {
-      if (oldExpiry >= now && this.seen.size < this.replayBound) break;
-      this.seen.delete(oldKey);
-    }
-    this.seen.set(key, expiry);
   }
 }

@@ -92,14 +92,19 @@ export interface StreamInfo {
 }
 
 export type SignalMessage =
-  /** A peer is in the room (broadcast on the room namespace). `metadata` is JSON text. */
-  | { kind: 'Announce'; metadata?: string }
-  /** First offer to a newcomer, with the offerer's metadata (JSON text). */
+  /**
+   * A peer is in the room (broadcast on the room namespace). It carries nothing but
+   * its envelope header (id, session): what a peer says about itself travels in the
+   * pair-authenticated Offer and Answer, so no member can speak for another.
+   */
+  | { kind: 'Announce' }
+  /** First offer to a peer, with the offerer's metadata (JSON text). */
   | { kind: 'Offer'; description: CompactDescription; metadata?: string }
-  | { kind: 'Answer'; description: CompactDescription }
+  /** The answer, with the answerer's metadata (JSON text). */
+  | { kind: 'Answer'; description: CompactDescription; metadata?: string }
   /** Candidates gathered after the offer or answer left; `end` after the last one. */
   | { kind: 'Candidates'; candidates: CompactCandidate[]; end?: boolean }
-  /** Leaving the room (broadcast, or to one peer still in setup). */
+  /** Leaving the room: addressed to each peer still in setup (pair-authenticated). */
   | { kind: 'Bye' }
   // In-band:
   | { kind: 'Description'; type: 'offer' | 'answer'; sdp: string }

@@ -3,10 +3,12 @@ import { fromDriverMessage, toDriverMessage } from '../drivers/driver.js';
 import { PeerixError, toPeerixError } from '../errors.js';
 import { createDebug } from '../debug.js';
 import type { Identity } from './crypto.js';
-import { deriveRoomKey, PairKeys } from './crypto.js';
-import { Envelopes } from './envelope.js';
+import { base64urlEncode } from './encoding.js';
+import { Envelopes, type OpenedEnvelope } from './envelope.js';
+import { createSession, deriveRoomKeys, PairKeys } from './keys.js';
 import type { SignalMessage } from './messages.js';
 import { peerNamespace, roomNamespace } from './namespace.js';
+import type { ReplayCache } from './replay.js';
 
 const debug = createDebug('peerix:signaler');
 
@@ -15,10 +17,14 @@ export interface SignalerOptions {
   identity: Identity;
   room: string;
   secret: string;
+  /** PBKDF2 iterations applied to the secret (0: HKDF only). */
+  secretIterations: number;
   hashing: boolean;
   encryption: boolean;
   compression: boolean;
-  onMessage: (sender: string, message: SignalMessage, addressed: boolean) => void;
+  /** The identity's replay memory, kept across sessions. */
+  replay: ReplayCache;
+  onMessage: (opened: OpenedEnvelope) => void;
   onError: (error: PeerixError) => void;
 }
 
@@ -35,19 +41,21 @@ export class Signaler {
   #onRoom: DriverHandler = (message) => this.#receive(message, false);
   #onOwn: DriverHandler = (message) => this.#receive(message, true);
   #stopped = false;
+  /** This join's session nonce (base64url): fresh per Signaler, so per join. */
+  readonly session = base64urlEncode(createSession());
 
   constructor(options: SignalerOptions) {
     this.#options = options;
   }
 
   async start(): Promise<void> {
-    const { driver, identity, room, secret, hashing, encryption, compression } = this.#options;
+    const { driver, identity, room, secret, secretIterations, hashing, encryption, compression, replay } = this.#options;
     const ns = await roomNamespace(room, hashing);
     this.#roomNs = [ns];
     this.#ownNs = peerNamespace(ns, identity.id);
-    const roomKey = await deriveRoomKey(room, secret);
-    const pairKeys = new PairKeys(identity, room);
-    this.#envelopes = new Envelopes({ identity, room, roomNamespace: ns, roomKey, pairKeys, encryption, compression });
+    const { roomKey, pairSalt } = await deriveRoomKeys(room, secret, secretIterations);
+    const pairKeys = new PairKeys(identity, pairSalt, this.session);
+    this.#envelopes = new Envelopes({ identity, roomNamespace: ns, roomKey, pairKeys, encryption, compression, replay });
     try {
       await driver.subscribe(this.#roomNs, this.#onRoom);
       await driver.subscribe(this.#ownNs, this.#onOwn);
@@ -61,16 +69,16 @@ export class Signaler {
     return this.#publish(this.#roomNs, message);
   }
 
-  /** Publishes to one peer, sealed with the pair key. */
-  sendTo(peerId: string, message: SignalMessage): Promise<void> {
-    return this.#publish(peerNamespace(this.#roomNs[0]!, peerId), message, peerId);
+  /** Publishes to one peer in its session `session`, sealed with the pair key. */
+  sendTo(peerId: string, session: string, message: SignalMessage): Promise<void> {
+    return this.#publish(peerNamespace(this.#roomNs[0]!, peerId), message, peerId, session);
   }
 
-  async #publish(namespace: string[], message: SignalMessage, recipient?: string): Promise<void> {
+  async #publish(namespace: string[], message: SignalMessage, recipient?: string, session?: string): Promise<void> {
     const envelopes = this.#envelopes;
     if (!envelopes || this.#stopped) return;
     try {
-      const bytes = await envelopes.seal(message, recipient);
+      const bytes = await envelopes.seal(message, recipient, session);
       debug('publish', message.kind, 'to', recipient ?? 'room', bytes.length, 'bytes');
       await this.#options.driver.publish(namespace, toDriverMessage(bytes));
     } catch (error) {
@@ -90,10 +98,10 @@ export class Signaler {
     }
     if (isOwn(bytes, this.#options.identity.publicKey)) return; // brokers may echo our own messages
     envelopes.open(bytes, addressed ? this.#options.identity.id : undefined).then(
-      ({ sender, message }) => {
+      (opened) => {
         if (this.#stopped) return;
-        debug('receive', message.kind, 'from', sender.slice(0, 8));
-        this.#options.onMessage(sender, message, addressed);
+        debug('receive', opened.message.kind, 'from', opened.sender.slice(0, 8));
+        this.#options.onMessage(opened);
       },
       (error: unknown) => {
         if (!this.#stopped) this.#options.onError(toPeerixError(error, 'ERR_DECODE', 'dropped a signaling message'));

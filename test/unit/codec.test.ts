@@ -79,10 +79,10 @@ function codeOf(fn: () => unknown): string {
 
 const samples: SignalMessage[] = [
   { kind: 'Announce' },
-  { kind: 'Announce', metadata: '' },
-  { kind: 'Announce', metadata: JSON.stringify({ name: nonAscii }) },
-  { kind: 'Announce', metadata: maxString },
-  { kind: 'Announce', metadata: maxNonAscii },
+  { kind: 'Offer', description: compact, metadata: '' },
+  { kind: 'Answer', description: compact, metadata: JSON.stringify({ name: nonAscii }) },
+  { kind: 'Answer', description: fullText, metadata: maxString },
+  { kind: 'Offer', description: fullText, metadata: maxNonAscii },
   { kind: 'Offer', description: compact },
   { kind: 'Offer', description: { ...compact, sctpPort: 5001, maxMessageSize: 1073741823, endOfCandidates: true }, metadata: '{"name":"Ana"}' },
   { kind: 'Offer', description: { ...compact, sessionId: '18446744073709551615', sessionVersion: Number.MAX_SAFE_INTEGER } },
@@ -212,12 +212,12 @@ describe('codec', () => {
   });
 
   it('enforces the caps with ERR_TOO_LARGE on both sides', () => {
-    expect(codeOf(() => encodeMessage({ kind: 'Announce', metadata: maxString + 'x' }))).to.equal('ERR_TOO_LARGE');
+    expect(codeOf(() => encodeMessage({ kind: 'Answer', description: compact, metadata: maxString + 'x' }))).to.equal('ERR_TOO_LARGE');
     expect(codeOf(() => encodeMessage({ kind: 'Candidates', candidates: Array.from({ length: MAX_ITEMS + 1 }, () => candidates[0]!) }))).to.equal('ERR_TOO_LARGE');
     expect(codeOf(() => encodeMessage({ kind: 'Description', type: 'offer', sdp: 'x'.repeat(MAX_BODY_BYTES) }))).to.equal('ERR_TOO_LARGE');
     expect(codeOf(() => decodeMessage(Kind.Bye, new Uint8Array(MAX_BODY_BYTES + 1)))).to.equal('ERR_TOO_LARGE');
-    const longString = new Writer().string(1, 'x'.repeat(MAX_STRING_BYTES + 1), MAX_BODY_BYTES).finish();
-    expect(codeOf(() => decodeMessage(Kind.Announce, longString))).to.equal('ERR_TOO_LARGE');
+    const longString = new Writer().string(2, 'x'.repeat(MAX_STRING_BYTES + 1), MAX_BODY_BYTES).finish();
+    expect(codeOf(() => decodeMessage(Kind.Answer, longString))).to.equal('ERR_TOO_LARGE');
     const w = new Writer();
     for (let i = 0; i <= MAX_ITEMS; i++) w.string(2, 't');
     expect(codeOf(() => decodeMessage(Kind.Unshare, w.string(1, 's').finish()))).to.equal('ERR_TOO_LARGE');

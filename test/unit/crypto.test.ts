@@ -1,13 +1,12 @@
 import { expect } from '@open-wc/testing';
 import { codeOf } from './expect-error.js';
 import {
-  PairKeys,
   compressPoint,
   createIdentity,
   decompressPoint,
-  deriveRoomKey,
   publicKeyFromId,
 } from '../../src/signaling/crypto.js';
+import { PairKeys, createRoomToken, deriveRoomKeys } from '../../src/signaling/keys.js';
 import { base64urlEncode } from '../../src/signaling/encoding.js';
 
 
@@ -93,38 +92,53 @@ describe('crypto', () => {
   });
 
   it('derives room keys that match only for the same room and secret', async () => {
-    const key = await deriveRoomKey('standup', 'pw');
+    const roomKey = async (room: string, secret?: string, iterations?: number) => (await deriveRoomKeys(room, secret, iterations)).roomKey;
+    const key = await roomKey('standup', 'pw');
     const data = await encrypt(key);
-    expect(await decrypts(await deriveRoomKey('standup', 'pw'), data)).to.equal(true);
-    expect(await decrypts(await deriveRoomKey('standup', 'pw2'), data)).to.equal(false);
-    expect(await decrypts(await deriveRoomKey('standup'), data)).to.equal(false);
-    expect(await decrypts(await deriveRoomKey('standup2', 'pw'), data)).to.equal(false);
-    const open = await encrypt(await deriveRoomKey('standup'));
-    expect(await decrypts(await deriveRoomKey('standup', ''), open)).to.equal(true);
+    expect(await decrypts(await roomKey('standup', 'pw'), data)).to.equal(true);
+    expect(await decrypts(await roomKey('standup', 'pw2'), data)).to.equal(false);
+    expect(await decrypts(await roomKey('standup'), data)).to.equal(false);
+    expect(await decrypts(await roomKey('standup2', 'pw'), data)).to.equal(false);
+    expect(await decrypts(await roomKey('standup', 'pw', 1000), data)).to.equal(false);
+    const slow = await encrypt(await roomKey('standup', 'pw', 1000));
+    expect(await decrypts(await roomKey('standup', 'pw', 1000), slow)).to.equal(true);
+    const open = await encrypt(await roomKey('standup'));
+    expect(await decrypts(await roomKey('standup', ''), open)).to.equal(true);
     expect(key.extractable).to.equal(false);
+    expect(await codeOf(deriveRoomKeys('standup', 'pw', -1))).to.equal('ERR_INVALID_ARGUMENT');
   });
 
-  it('derives the same pair key on both sides, and only there', async () => {
+  it('derives the same pair key on both sides, and only with the same secret and sessions', async () => {
     const [a, b, c] = await Promise.all([createIdentity(), createIdentity(), createIdentity()]);
-    const ab = await new PairKeys(a, 'room').get(b.id);
-    const ba = await new PairKeys(b, 'room').get(a.id);
+    const salt = (await deriveRoomKeys('room', 'pw')).pairSalt;
+    const ab = await new PairKeys(a, salt, 'sa').get(b.id, 'sb');
+    const ba = await new PairKeys(b, salt, 'sb').get(a.id, 'sa');
     const data = await encrypt(ab);
     expect(await decrypts(ba, data)).to.equal(true);
-    expect(await decrypts(await new PairKeys(c, 'room').get(a.id), data)).to.equal(false);
-    expect(await decrypts(await new PairKeys(c, 'room').get(b.id), data)).to.equal(false);
-    expect(await decrypts(await new PairKeys(b, 'other room').get(a.id), data)).to.equal(false);
+    expect(await decrypts(await new PairKeys(c, salt, 'sc').get(a.id, 'sa'), data)).to.equal(false);
+    expect(await decrypts(await new PairKeys(c, salt, 'sb').get(b.id, 'sb'), data)).to.equal(false);
+    expect(await decrypts(await new PairKeys(b, (await deriveRoomKeys('other room', 'pw')).pairSalt, 'sb').get(a.id, 'sa'), data)).to.equal(false);
+    expect(await decrypts(await new PairKeys(b, (await deriveRoomKeys('room')).pairSalt, 'sb').get(a.id, 'sa'), data)).to.equal(false);
+    expect(await decrypts(await new PairKeys(b, salt, 'sb2').get(a.id, 'sa'), data)).to.equal(false);
+    expect(await decrypts(await new PairKeys(b, salt, 'sb').get(a.id, 'sa2'), data)).to.equal(false);
   });
 
   it('bounds the pair key cache and reports bad ids', async () => {
     const [a, b, c, d] = await Promise.all([createIdentity(), createIdentity(), createIdentity(), createIdentity()]);
-    const keys = new PairKeys(a, 'room', 2);
-    const first = keys.get(b.id);
-    expect(keys.get(b.id)).to.equal(first);
+    const keys = new PairKeys(a, (await deriveRoomKeys('room')).pairSalt, 'sa', 2);
+    const first = keys.get(b.id, 's');
+    expect(keys.get(b.id, 's')).to.equal(first);
     await first;
-    await Promise.all([keys.get(c.id), keys.get(d.id)]);
+    await Promise.all([keys.get(c.id, 's'), keys.get(d.id, 's')]);
     expect(keys.size).to.equal(2);
-    expect(keys.get(b.id)).to.not.equal(first); // evicted, derived again
-    expect(await codeOf(keys.get('not-an-id'))).to.equal('ERR_INVALID_ID');
+    expect(keys.get(b.id, 's')).to.not.equal(first); // evicted, derived again
+    expect(await codeOf(keys.get('not-an-id', 's'))).to.equal('ERR_INVALID_ID');
     expect(keys.size).to.equal(2);
+  });
+
+  it('makes room tokens of 128 random bits', () => {
+    const tokens = new Set(Array.from({ length: 100 }, () => createRoomToken()));
+    expect(tokens.size).to.equal(100);
+    for (const t of tokens) expect(t).to.match(/^[A-Za-z0-9_-]{22}$/);
   });
 });

@@ -1,8 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { codeOf, failure } from './expect-error.js';
-import { PairKeys, createIdentity, deriveRoomKey } from '../../src/signaling/crypto.js';
+import { createIdentity } from '../../src/signaling/crypto.js';
 import type { Identity } from '../../src/signaling/crypto.js';
+import { base64urlEncode } from '../../src/signaling/encoding.js';
 import { Envelopes, FLAG_COMPRESSED, HEADER_BYTES } from '../../src/signaling/envelope.js';
+import { PairKeys, createSession, deriveRoomKeys } from '../../src/signaling/keys.js';
+import { ReplayCache } from '../../src/signaling/replay.js';
 import type { EnvelopeOptions } from '../../src/signaling/envelope.js';
 import { Kind } from '../../src/signaling/messages.js';
 import type { SignalMessage } from '../../src/signaling/messages.js';
@@ -14,21 +17,32 @@ let b: Identity;
 let c: Identity;
 let ns: string;
 
-async function envelopes(identity: Identity, options: Partial<EnvelopeOptions> & { secret?: string } = {}): Promise<Envelopes> {
+/** Each identity's current session in these tests (one per identity unless a test makes another). */
+const sessions = new Map<string, string>();
+function s(identity: Identity): string {
+  let session = sessions.get(identity.id);
+  if (!session) sessions.set(identity.id, (session = base64urlEncode(createSession())));
+  return session;
+}
+
+async function envelopes(
+  identity: Identity,
+  options: Partial<EnvelopeOptions> & { secret?: string; room?: string; session?: string } = {},
+): Promise<Envelopes> {
   const roomName = options.room ?? room;
+  const keys = await deriveRoomKeys(roomName, options.secret ?? '');
   return new Envelopes({
     identity,
-    room: roomName,
     roomNamespace: options.roomNamespace ?? (await roomNamespace(roomName, true)),
-    roomKey: options.roomKey ?? (await deriveRoomKey(roomName, options.secret ?? '')),
-    pairKeys: new PairKeys(identity, roomName),
+    roomKey: options.roomKey ?? keys.roomKey,
+    pairKeys: new PairKeys(identity, keys.pairSalt, options.session ?? s(identity)),
     encryption: true,
     compression: true,
     ...options,
   });
 }
 
-const hello: SignalMessage = { kind: 'Announce', metadata: '{"name":"Ana"}' };
+const hello: SignalMessage = { kind: 'Announce' };
 const offer: SignalMessage = {
   kind: 'Offer',
   metadata: '{"name":"Ana"}',
@@ -46,7 +60,7 @@ describe('envelope', () => {
   });
 
   it('opens a message sealed from A to B at B', async () => {
-    const sealed = await (await envelopes(a)).seal(offer, b.id);
+    const sealed = await (await envelopes(a)).seal(offer, b.id, s(b));
     const opened = await (await envelopes(b)).open(sealed, b.id);
     expect(opened.sender).to.equal(a.id);
     expect(opened.addressed).to.equal(true);
@@ -57,22 +71,24 @@ describe('envelope', () => {
     const sealed = await (await envelopes(a)).seal(hello);
     for (const identity of [b, c]) {
       const opened = await (await envelopes(identity)).open(sealed);
-      expect(opened).to.deep.equal({ sender: a.id, message: hello, addressed: false });
+      expect(opened).to.deep.include({ sender: a.id, session: s(a), message: hello, addressed: false });
     }
   });
 
   it('lays out the header as documented', async () => {
-    const sealed = await (await envelopes(a)).seal(hello, b.id);
-    expect(sealed[0]! >> 4).to.equal(1);
+    const sealed = await (await envelopes(a)).seal(hello, b.id, s(b));
+    expect(sealed[0]! >> 4).to.equal(2);
     expect(sealed[0]! & 0x0f).to.equal(0b101); // encrypted, addressed, not compressed (too small)
     expect(sealed[1]).to.equal(Kind.Announce);
     expect(Array.from(sealed.subarray(2, 35))).to.deep.equal(Array.from(a.publicKey));
-    const other = await (await envelopes(a)).seal(hello, b.id);
-    expect(Array.from(other.subarray(35, 47))).to.not.deep.equal(Array.from(sealed.subarray(35, 47)));
+    expect(base64urlEncode(sealed.subarray(35, 43))).to.equal(s(a));
+    expect(HEADER_BYTES).to.equal(55);
+    const other = await (await envelopes(a)).seal(hello, b.id, s(b));
+    expect(Array.from(other.subarray(43, 55))).to.not.deep.equal(Array.from(sealed.subarray(43, 55)));
   });
 
   it('keeps a peer C of the same room out of a message from A to B', async () => {
-    const sealed = await (await envelopes(a)).seal(offer, b.id);
+    const sealed = await (await envelopes(a)).seal(offer, b.id, s(b));
     const atC = await envelopes(c);
     expect(await codeOf(atC.open(sealed, c.id))).to.equal('ERR_AUTH');
     expect(await codeOf(atC.open(sealed, b.id))).to.equal('ERR_AUTH');
@@ -80,7 +96,7 @@ describe('envelope', () => {
 
   for (const addressed of [true, false]) {
     it(`rejects a change to any byte of a sealed ${addressed ? 'direct message' : 'broadcast'}`, async () => {
-      const sealed = await (await envelopes(a)).seal(offer, addressed ? b.id : undefined);
+      const sealed = await (await envelopes(a)).seal(offer, addressed ? b.id : undefined, s(b));
       const receiver = await envelopes(b);
       const to = addressed ? b.id : undefined;
       for (let i = 0; i < sealed.length; i++) {
@@ -95,7 +111,7 @@ describe('envelope', () => {
   }
 
   it('rejects a changed sender id, recipient or kind', async () => {
-    const sealed = await (await envelopes(a)).seal(offer, b.id);
+    const sealed = await (await envelopes(a)).seal(offer, b.id, s(b));
     const atB = await envelopes(b);
     const otherSender = sealed.slice();
     otherSender.set(c.publicKey, 2);
@@ -110,16 +126,21 @@ describe('envelope', () => {
     const badKey = sealed.slice();
     badKey[2] = 0x05;
     expect(await codeOf(atB.open(badKey, b.id))).to.equal('ERR_INVALID_ID');
-    const version = sealed.slice();
-    version[0] = (2 << 4) | (version[0]! & 0x0f);
-    expect(await codeOf(atB.open(version, b.id))).to.equal('ERR_DECODE');
+    for (const v of [1, 3]) {
+      const version = sealed.slice();
+      version[0] = (v << 4) | (version[0]! & 0x0f);
+      const error = await failure(atB.open(version, b.id));
+      expect(error.code).to.equal('ERR_VERSION');
+      expect(error.message).to.match(new RegExp(`v${v}.*v2`));
+      expect(error.peerId).to.equal(a.id);
+    }
     expect((await atB.open(sealed, b.id)).sender).to.equal(a.id);
   });
 
   it('refuses direct messages on the room namespace and broadcasts on a peer namespace', async () => {
     const sender = await envelopes(a);
     const atB = await envelopes(b);
-    expect(await codeOf(atB.open(await sender.seal(offer, b.id)))).to.equal('ERR_UNEXPECTED');
+    expect(await codeOf(atB.open(await sender.seal(offer, b.id, s(b))))).to.equal('ERR_UNEXPECTED');
     expect(await codeOf(atB.open(await sender.seal(hello), b.id))).to.equal('ERR_UNEXPECTED');
   });
 
@@ -153,14 +174,14 @@ describe('envelope', () => {
     // Same key, another namespace (AAD): refused too.
     expect(await codeOf((await envelopes(b, { secret: 'pw', roomNamespace: 'elsewhere' })).open(sealed))).to.equal('ERR_AUTH');
     // Direct messages are bound to the room through the pair key's salt.
-    const direct = await sender.seal(hello, b.id);
+    const direct = await sender.seal(hello, b.id, s(b));
     expect(await codeOf((await envelopes(b, { room: 'other', secret: 'pw' })).open(direct, b.id))).to.equal('ERR_AUTH');
   });
 
   it('with encryption off, accepts unsealed messages but still checks freshness and replay', async () => {
     const sender = await envelopes(a, { encryption: false });
     const receiver = await envelopes(b, { encryption: false });
-    const sealed = await sender.seal(offer, b.id);
+    const sealed = await sender.seal(offer, b.id, s(b));
     expect(sealed[0]! & 1).to.equal(0);
     expect((await receiver.open(sealed, b.id)).message).to.deep.equal(offer);
     expect(await codeOf(receiver.open(sealed, b.id))).to.equal('ERR_REPLAY');
@@ -171,7 +192,7 @@ describe('envelope', () => {
   });
 
   it('compresses when it pays and opens compressed messages', async () => {
-    const big: SignalMessage = { kind: 'Announce', metadata: JSON.stringify({ name: 'Ana', bio: 'lorem ipsum '.repeat(100) }) };
+    const big: SignalMessage = { ...(offer as Extract<SignalMessage, { kind: 'Offer' }>), metadata: JSON.stringify({ name: 'Ana', bio: 'lorem ipsum '.repeat(100) }) };
     const sealed = await (await envelopes(a)).seal(big);
     expect(sealed[0]! & FLAG_COMPRESSED).to.equal(FLAG_COMPRESSED);
     expect(sealed.length).to.be.below(300);
@@ -184,7 +205,8 @@ describe('envelope', () => {
   it('rejects oversize and truncated envelopes', async () => {
     const atB = await envelopes(b);
     expect(await codeOf(atB.open(new Uint8Array(65537)))).to.equal('ERR_TOO_LARGE');
-    expect(await codeOf(atB.open(new Uint8Array(HEADER_BYTES)))).to.equal('ERR_DECODE');
+    expect(await codeOf(atB.open(Uint8Array.of(0x21, ...new Uint8Array(HEADER_BYTES - 1))))).to.equal('ERR_DECODE');
+    expect(await codeOf(atB.open(new Uint8Array(HEADER_BYTES)))).to.equal('ERR_VERSION');
     expect(await codeOf(atB.open('nope' as unknown as Uint8Array))).to.equal('ERR_DECODE');
     const huge: SignalMessage = { kind: 'Description', type: 'offer', sdp: 'x'.repeat(65500) };
     expect(await codeOf((await envelopes(a, { compression: false })).seal(huge))).to.equal('ERR_TOO_LARGE');
@@ -203,19 +225,46 @@ describe('envelope', () => {
     expect(atB.replayEntries).to.equal(1);
   });
 
-  it('keeps a two-peer setup (announce, offer, answer) under 600 bytes', async () => {
+  it('keeps a two-peer setup (two announces, offer, answer) under 600 bytes', async () => {
     const answer: SignalMessage = {
       kind: 'Answer',
+      metadata: '{"name":"Bob"}',
       description: { ...(offer as Extract<SignalMessage, { kind: 'Offer' }>).description, type: 'answer', setup: 'active' },
     };
     const sender = await envelopes(a);
     const receiver = await envelopes(b);
     const total = [
-      (await sender.seal({ kind: 'Announce', metadata: '{"name":"Ana"}' })).length,
-      (await receiver.seal(offer, a.id)).length,
-      (await sender.seal(answer, b.id)).length,
+      (await receiver.seal({ kind: 'Announce' })).length,
+      (await sender.seal({ kind: 'Announce' })).length,
+      (await receiver.seal(offer, a.id, s(a))).length,
+      (await sender.seal(answer, b.id, s(b))).length,
     ].reduce((x, y) => x + y);
     console.log(`two-peer setup: ${total} bytes`);
     expect(total).to.be.at.most(600);
+  });
+
+  it('opens a pair message only in the sessions it was sealed for', async () => {
+    const sealed = await (await envelopes(a)).seal(offer, b.id, s(b));
+    // B rejoined: a new session, a new pair key.
+    expect(await codeOf((await envelopes(b, { session: base64urlEncode(createSession()) })).open(sealed, b.id))).to.equal('ERR_AUTH');
+    // A's session in the header was swapped: the key differs (and the AAD covers the header).
+    const swapped = sealed.slice();
+    swapped.set(createSession(), 35);
+    expect(await codeOf((await envelopes(b)).open(swapped, b.id))).to.equal('ERR_AUTH');
+    expect((await (await envelopes(b)).open(sealed, b.id)).session).to.equal(s(a));
+  });
+
+  it('needs the room secret for pair messages, not only for broadcasts', async () => {
+    const sealed = await (await envelopes(a, { secret: 'pw' })).seal(offer, b.id, s(b));
+    expect(await codeOf((await envelopes(b)).open(sealed, b.id))).to.equal('ERR_AUTH');
+    expect(await codeOf((await envelopes(b, { secret: 'pw2' })).open(sealed, b.id))).to.equal('ERR_AUTH');
+    expect((await (await envelopes(b, { secret: 'pw' })).open(sealed, b.id)).sender).to.equal(a.id);
+  });
+
+  it('keeps replay memory across sessions of one identity', async () => {
+    const replay = new ReplayCache();
+    const sealed = await (await envelopes(a)).seal(hello);
+    await (await envelopes(b, { replay, session: base64urlEncode(createSession()) })).open(sealed);
+    expect(await codeOf((await envelopes(b, { replay, session: base64urlEncode(createSession()) })).open(sealed))).to.equal('ERR_REPLAY');
   });
 });

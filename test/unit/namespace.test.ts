@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { codeOf } from './expect-error.js';
-import { PairKeys, createIdentity, deriveRoomKey } from '../../src/signaling/crypto.js';
+import { createIdentity } from '../../src/signaling/crypto.js';
+import { PairKeys, deriveRoomKeys } from '../../src/signaling/keys.js';
 import { Envelopes } from '../../src/signaling/envelope.js';
 import { broadcastNamespace, escapeRoom, peerNamespace, roomNamespace, unescapeRoom } from '../../src/signaling/namespace.js';
 
@@ -56,12 +57,12 @@ describe('namespace', () => {
     const seen: Uint8Array[] = [new TextEncoder().encode([...broadcastNamespace(ns), ...peerNamespace(ns, b.id)].join(':'))];
     for (const encryption of [true, false]) {
       const envelopes = new Envelopes({
-        identity: a, room, roomNamespace: ns, roomKey: await deriveRoomKey(room), pairKeys: new PairKeys(a, room),
+        identity: a, roomNamespace: ns, ...(await deriveRoomKeys(room).then((k) => ({ roomKey: k.roomKey, pairKeys: new PairKeys(a, k.pairSalt, 'AAAAAAAAAAA') }))),
         encryption, compression: true,
       });
-      seen.push(await envelopes.seal({ kind: 'Announce', metadata: '{"name":"Ana"}' }));
-      seen.push(await envelopes.seal({ kind: 'Bye' }, b.id));
-      seen.push(await envelopes.seal({ kind: 'Candidates', candidates: [] }, b.id));
+      seen.push(await envelopes.seal({ kind: 'Offer', metadata: '{"name":"Ana"}', description: { type: 'offer', sdp: 'v=0\r\n' } as never }));
+      seen.push(await envelopes.seal({ kind: 'Bye' }, b.id, 'AAAAAAAAAAA'));
+      seen.push(await envelopes.seal({ kind: 'Candidates', candidates: [] }, b.id, 'AAAAAAAAAAA'));
     }
     for (const bytes of seen) expect(contains(bytes, raw)).to.equal(false);
     expect(contains(new TextEncoder().encode(`xx${room}xx`), raw)).to.equal(true); // the check itself works

@@ -1,0 +1,1 @@
+export { PeerixProvider, type PeerixProviderOptions, type PeerixProviderEvents } from './provider.js';

@@ -1,0 +1,161 @@
+/**
+ * Attacks through the broker (docs/SECURITY.md): an outsider who knows the
+ * room name, a member who forges another member's goodbye or metadata, and a
+ * broker that replays an earlier session. The attacker's envelopes are built
+ * from docs/PROTOCOL.md by ./raw.ts, not by Peerix.
+ */
+import { expect } from '@open-wc/testing';
+import { Peer, type PeerixError } from '../../src/index.js';
+import { until } from '../engine/helpers.js';
+import { HostileBroker, KIND, headerOf, offerBody, pairKey, rawIdentity, rawOffer, roomKeys, roomNs, seal, fromB64url } from './raw.js';
+
+const room = () => `sec-${Math.random().toString(36).slice(2)}`;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function errorsOf(peer: Peer): PeerixError[] {
+  const errors: PeerixError[] = [];
+  peer.on('error', ({ error }) => errors.push(error));
+  return errors;
+}
+
+/** The session of `peer` as the broker saw it in its announce. */
+function sessionOf(broker: HostileBroker, ns: string, peer: Peer): Uint8Array {
+  const announce = broker.sentTo([ns]).map(headerOf).filter((h) => h.id === peer.id && h.kind === KIND.Announce).at(-1);
+  if (!announce) throw new Error('no announce seen');
+  return announce.session;
+}
+
+describe('security: broker-level attacks', () => {
+  it('an outsider who knows the room name but not the secret gets no answer; with the secret the same offer is answered', async () => {
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const victim = new Peer({ driver: broker, secret: 'correct horse' });
+    const errors = errorsOf(victim);
+    await victim.join({ room: r });
+    await until(() => broker.sentTo([ns]).length > 0, 'the announce');
+    const victimSession = sessionOf(broker, ns, victim);
+
+    const attempt = async (secret: string) => {
+      const outsider = await rawIdentity();
+      const { pc, sdp } = await rawOffer();
+      const key = await pairKey(outsider, victim.id, victimSession, (await roomKeys(r, secret)).pairSalt);
+      broker.inject([ns, victim.id], await seal({ kind: KIND.Offer, body: offerBody(sdp, '{"name":"Eve"}'), sender: outsider, key, recipient: victim.id, ns }));
+      await pause(1500);
+      pc.close();
+      return { outsider, answers: broker.sentTo([ns, outsider.id]).length };
+    };
+
+    const outsider = await attempt('');
+    expect(outsider.answers, 'answers to the outsider').to.equal(0);
+    expect(victim.connections.has(outsider.outsider.id)).to.equal(false);
+    expect(errors.some((e) => e.code === 'ERR_AUTH' && e.peerId === outsider.outsider.id)).to.equal(true);
+    // The harness is right: a member who has the secret, same bytes otherwise, is answered.
+    const member = await attempt('correct horse');
+    expect(member.answers, 'answers to a member').to.equal(1);
+    await victim.leave();
+  });
+
+  it('a forged goodbye (broadcast, or addressed without the pair key) leaves the call up', async () => {
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const [a, b] = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+    const errors = errorsOf(b);
+    await a.join({ room: r });
+    await b.join({ room: r });
+    await until(() => b.connections.get(a.id)?.state === 'connected' && a.connections.get(b.id)?.state === 'connected', 'connected');
+    const remote = b.connections.get(a.id)!;
+    const aAsSender = { publicKey: fromB64url(a.id), session: sessionOf(broker, ns, a) };
+    const member = await rawIdentity(); // knows the secret, not a's private key
+    const { roomKey, pairSalt } = await roomKeys(r, 's');
+    broker.inject([ns], await seal({ kind: KIND.Bye, body: new Uint8Array(0), sender: aAsSender, key: roomKey, ns }));
+    const guess = await pairKey(member, b.id, sessionOf(broker, ns, b), pairSalt);
+    broker.inject([ns, b.id], await seal({ kind: KIND.Bye, body: new Uint8Array(0), sender: aAsSender, key: guess, recipient: b.id, ns }));
+    await pause(800);
+    expect(b.connections.get(a.id)).to.equal(remote);
+    expect(remote.state).to.equal('connected');
+    expect(errors.filter((e) => e.peerId === a.id).map((e) => e.code)).to.include.members(['ERR_UNEXPECTED', 'ERR_AUTH']);
+    await Promise.all([a.leave(), b.leave()]);
+  });
+
+  it('forged metadata never reaches verify() or remote.metadata', async () => {
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const seen: unknown[] = [];
+    const a = new Peer({ driver: broker, secret: 's', verify: ({ metadata }) => (seen.push(metadata.name), true) });
+    const b = new Peer({ driver: broker, secret: 's' });
+    await Promise.all([a.ready, b.ready]);
+    await a.join({ room: r, metadata: { name: 'Ana' } });
+    const { roomKey } = await roomKeys(r, 's');
+    const bForged = { publicKey: fromB64url(b.id), session: crypto.getRandomValues(new Uint8Array(8)) };
+    // A v1-style announce with metadata (field 1) in b's name, before b arrives.
+    const forged = new TextEncoder().encode('{"name":"Boss"}');
+    broker.inject([ns], await seal({ kind: KIND.Announce, body: Uint8Array.of(0x0a, forged.length, ...forged), sender: bForged, key: roomKey, ns }));
+    await pause(300);
+    await b.join({ room: r, metadata: { name: 'Bob' } });
+    await until(() => a.connections.get(b.id)?.state === 'connected', 'a connected to the real b');
+    expect(a.connections.get(b.id)!.metadata).to.deep.equal({ name: 'Bob' });
+    expect(seen).to.not.include('Boss');
+    expect(seen).to.include('Bob');
+    expect(b.connections.get(a.id)!.metadata).to.deep.equal({ name: 'Ana' });
+    await Promise.all([a.leave(), b.leave()]);
+  });
+
+  it('nothing from an earlier session verifies in a later one: replayed answer and goodbye leave the new call up', async function () {
+    this.timeout(40000);
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const victim = new Peer({ driver: broker });
+    const other = new Peer({ driver: broker });
+    await Promise.all([victim.ready, other.ready]);
+    // Session 1: the broker withholds the other's answer, so its setup hangs; it then leaves
+    // and says goodbye through the broker (a pair-sealed Bye to the victim).
+    broker.withhold = (key, message) => key.endsWith(victim.id) && headerOf(message).kind === KIND.Answer;
+    await victim.join({ room: r });
+    await other.join({ room: r });
+    await until(() => broker.sentTo([ns, victim.id]).some((m) => headerOf(m).kind === KIND.Answer), 'the withheld answer');
+    await other.leave();
+    await until(() => broker.sentTo([ns, victim.id]).some((m) => headerOf(m).kind === KIND.Bye), 'the goodbye');
+    const recorded = broker.sentTo([ns, victim.id]);
+    broker.withhold = () => false;
+    await victim.leave();
+
+    // Session 2: same identities, a healthy call.
+    const errors = errorsOf(victim);
+    await victim.join({ room: r });
+    await other.join({ room: r });
+    await until(() => victim.connections.get(other.id)?.state === 'connected', 'the new call');
+    const remote = victim.connections.get(other.id)!;
+    let closed = 0;
+    remote.on('connection:closed', () => closed++);
+    for (const message of recorded) broker.inject([ns, victim.id], message);
+    await pause(1000);
+    expect(closed).to.equal(0);
+    expect(victim.connections.get(other.id)).to.equal(remote);
+    expect(remote.state).to.equal('connected');
+    const codes = errors.filter((e) => e.peerId === other.id).map((e) => e.code);
+    expect(codes.length).to.be.at.least(recorded.length);
+    for (const code of codes) expect(['ERR_AUTH', 'ERR_REPLAY']).to.include(code);
+    await Promise.all([victim.leave(), other.leave()]);
+  });
+
+  it('a peer on the old protocol version gets a clear ERR_VERSION naming it', async () => {
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const victim = new Peer({ driver: broker });
+    const errors = errorsOf(victim);
+    await victim.join({ room: r });
+    const old = await rawIdentity();
+    const { roomKey } = await roomKeys(r, '');
+    broker.inject([ns], await seal({ kind: KIND.Announce, body: new Uint8Array(0), sender: old, key: roomKey, ns, version: 1 }));
+    await until(() => errors.some((e) => e.code === 'ERR_VERSION'), 'ERR_VERSION');
+    const error = errors.find((e) => e.code === 'ERR_VERSION')!;
+    expect(error.peerId).to.equal(old.id);
+    expect(error.message).to.match(/v1.*v2/);
+    await victim.leave();
+  });
+});
