@@ -5,6 +5,7 @@ import { MemoryDriver } from './drivers/memory.js';
 import { Admission, type SetupSlot } from './admission.js';
 import { Emitter, type Listener } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
+import { resolveRtc, isMediaStream, type Rtc } from './rtc.js';
 import { RemotePeer, toShareEntry, type DisposeReason, type RemoteHost, type ShareEntry } from './remote-peer.js';
 import { resolveLimits, type RemoteLimits } from './limits.js';
 import { createIdentity, publicKeyFromId, type Identity } from './signaling/crypto.js';
@@ -90,6 +91,8 @@ export class Peer extends Emitter<PeerEvents> {
   #holding = new Set<string>();
   #driverListeners: { active: Listener<DriverEvents['active'] & { type: 'active' }>; error: Listener<DriverEvents['error'] & { type: 'error' }> };
   #host: RemoteHost;
+  /** Resolved at construction when `rtc` is given, else from the global scope at `join`. */
+  #rtc: Rtc | null = null;
 
   constructor(options: PeerOptions = {}) {
     super();
@@ -97,6 +100,7 @@ export class Peer extends Emitter<PeerEvents> {
       throw new PeerixError('ERR_INVALID_ARGUMENT', 'options.driver must be a Driver instance');
     }
     this.driver = options.driver ?? new MemoryDriver();
+    if (options.rtc !== undefined) this.#rtc = resolveRtc(options.rtc);
     this.#options = {
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy,
@@ -163,6 +167,7 @@ export class Peer extends Emitter<PeerEvents> {
   async join({ room, metadata = {} }: JoinOptions): Promise<void> {
     if (typeof room !== 'string' || !room) throw new PeerixError('ERR_INVALID_ARGUMENT', 'join() needs a non-empty room name');
     if (this.#state !== 'idle') throw new PeerixError('ERR_INVALID_STATE', `join() while ${this.#state}: leave() first`);
+    this.#rtc ??= resolveRtc();
     const json = JSON.stringify(metadata ?? {});
     if (new TextEncoder().encode(json).length > MAX_METADATA_BYTES) {
       throw new PeerixError('ERR_INVALID_ARGUMENT', `metadata is larger than ${MAX_METADATA_BYTES} bytes as JSON`);
@@ -497,6 +502,9 @@ export class Peer extends Emitter<PeerEvents> {
         if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
         return config;
       },
+      get rtc(): Rtc {
+        return (peer.#rtc ??= resolveRtc());
+      },
       iceCandidateDebounce: options.iceCandidateDebounce,
       connectionTimeout: options.connectionTimeout,
       heartbeatInterval: options.heartbeatInterval,
@@ -540,7 +548,7 @@ export class Peer extends Emitter<PeerEvents> {
 
   #findShare(target: MediaStream | string | { label: string }): ShareEntry | undefined {
     if (typeof target === 'string') return this.#shares.get(target);
-    if (typeof MediaStream !== 'undefined' && target instanceof MediaStream) {
+    if (isMediaStream(target)) {
       for (const entry of this.#shares.values()) if (entry.stream === target) return entry;
       return undefined;
     }

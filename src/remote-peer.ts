@@ -7,6 +7,7 @@ import { IncomingBudget } from './reassembly.js';
 import { decodeFrame, encodeFrame } from './signaling/codec.js';
 import type { CompactCandidate, CompactDescription, IceCandidateInit, SignalMessage, StreamInfo } from './signaling/messages.js';
 import { compactDescription, expandDescription, formatCandidate, parseCandidate } from './signaling/sdp.js';
+import { isMediaStream, toArrayBuffer, type Rtc } from './rtc.js';
 import type {
   ConnectionState,
   Metadata,
@@ -50,6 +51,8 @@ export interface RemoteHost {
   readonly localId: string;
   readonly localMetadata: Metadata;
   readonly rtcConfiguration: RTCConfiguration;
+  /** The WebRTC classes to use (the browser's, or a Node implementation's). */
+  readonly rtc: Rtc;
   readonly iceCandidateDebounce: number;
   readonly connectionTimeout: number;
   readonly heartbeatInterval: number;
@@ -136,7 +139,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#mayOfferViaBroker = offerer;
     this.#incoming = new IncomingBudget(host.limits.maxIncomingBuffer);
     this.#channelHost = this.#makeChannelHost();
-    const pc = new RTCPeerConnection(host.rtcConfiguration);
+    const pc = new host.rtc.RTCPeerConnection(host.rtcConfiguration);
     this.connection = pc;
     pc.onnegotiationneeded = () => this.#enqueue(() => this.#negotiate());
     pc.onicecandidate = (event) => this.#onLocalCandidate(event.candidate);
@@ -623,8 +626,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#lastSeen = Date.now();
     let message: SignalMessage;
     try {
-      if (!(data instanceof ArrayBuffer)) throw new PeerixError('ERR_DECODE', 'in-band signaling frame is not binary');
-      message = decodeFrame(new Uint8Array(data));
+      const bytes = toArrayBuffer(data);
+      if (!bytes) throw new PeerixError('ERR_DECODE', 'in-band signaling frame is not binary');
+      message = decodeFrame(new Uint8Array(bytes));
     } catch (error) {
       this.#error(toPeerixError(error, 'ERR_DECODE', 'dropped an in-band signaling frame', this.id));
       return;
@@ -739,9 +743,16 @@ export class RemotePeer extends Emitter<PeerEvents> {
         if (this.#channels.get(channel.label) === channel) this.#channels.delete(channel.label);
         this.#emit('channel:close', { remote: this, label: channel.label, channel });
       },
-      onMessage: (channel, data) => this.#emit('channel:message', { remote: this, label: channel.label, channel, data }),
-      onProgress: (channel, received, total) =>
-        this.#emit('channel:progress', { remote: this, label: channel.label, channel, received, total }),
+      // Data arriving is a sign of life too: behind a long transfer a sender's
+      // pings can queue for seconds (FIFO SCTP in @roamhq/wrtc, slow links).
+      onMessage: (channel, data) => {
+        this.#lastSeen = Date.now();
+        this.#emit('channel:message', { remote: this, label: channel.label, channel, data });
+      },
+      onProgress: (channel, received, total) => {
+        this.#lastSeen = Date.now();
+        this.#emit('channel:progress', { remote: this, label: channel.label, channel, received, total });
+      },
       onError: (channel, error) => {
         const withPeer = new PeerixError(error.code, error.message, { peerId: this.id, cause: error.cause });
         this.#emit('channel:error', { remote: this, label: channel.label, channel, error: withPeer });
@@ -755,7 +766,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
   #findShare(target: MediaStream | string | { label: string }): LocalShare | undefined {
     if (typeof target === 'string') return this.#localShares.get(target);
-    if (typeof MediaStream !== 'undefined' && target instanceof MediaStream) {
+    if (isMediaStream(target)) {
       for (const share of this.#localShares.values()) if (share.entry.stream === target) return share;
       return undefined;
     }
@@ -854,7 +865,9 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
   #onTrack(event: RTCTrackEvent): void {
     const { track, transceiver } = event;
-    const stream = event.streams[0] ?? new MediaStream([track]);
+    const Stream = this.#host.rtc.MediaStream;
+    const stream = event.streams[0] ?? (Stream ? new Stream([track]) : undefined);
+    if (!stream) return this.#error(new PeerixError('ERR_MEDIA', 'a track arrived without a stream and the WebRTC implementation has no MediaStream', { peerId: this.id }));
     let known = this.#remoteStreams.get(stream.id);
     if (!known) {
       known = { stream, label: this.#streamLabels.get(stream.id) ?? stream.id };
@@ -938,11 +951,11 @@ function pickChannelOptions(init: RTCDataChannelInit): { ordered?: boolean; maxP
 
 /** Normalises `share()`'s argument. */
 export function toShareEntry(options: MediaStream | ShareOptions): ShareEntry {
-  if (typeof MediaStream !== 'undefined' && options instanceof MediaStream) {
+  if (isMediaStream(options)) {
     return { stream: options, label: options.id, managed: false };
   }
   const o = options as ShareOptions;
-  if (!o || typeof MediaStream === 'undefined' || !(o.stream instanceof MediaStream)) {
+  if (!o || !isMediaStream(o.stream)) {
     throw new PeerixError('ERR_INVALID_ARGUMENT', 'share() takes a MediaStream or { stream, label?, managed?, audioParameters?, videoParameters? }');
   }
   return {

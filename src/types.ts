@@ -2,6 +2,7 @@ import type { Driver } from './drivers/driver.js';
 import type { PeerixError } from './errors.js';
 import type { Channel } from './channel.js';
 import type { RemotePeer } from './remote-peer.js';
+import type { RtcImplementation } from './rtc.js';
 
 /** Metadata a peer shares when it joins: any JSON-serialisable object (at most 4 KiB as JSON). */
 export type Metadata = Record<string, unknown>;
@@ -15,6 +16,11 @@ export type PeerState = 'idle' | 'joining' | 'joined' | 'leaving';
 export interface PeerOptions {
   /** Signaling transport; default: a new `MemoryDriver`. */
   driver?: Driver;
+  /**
+   * The WebRTC classes (`RTCPeerConnection`, and `MediaStream` for received media);
+   * default: the global scope. In Node.js pass an implementation, e.g. `@roamhq/wrtc`.
+   */
+  rtc?: RtcImplementation;
   /** STUN/TURN servers for every connection. */
   iceServers?: RTCIceServer[];
   /** `relay` forces TURN. */
