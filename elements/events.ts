@@ -54,6 +54,22 @@ export interface ScreenShareDetail {
   stream: MediaStream | null;
 }
 
+/** `peerix-file` detail (`<peerix-file-share>`, `<peerix-chat files>`). */
+export interface FileDetail {
+  name: string;
+  size: number;
+  /** The declared MIME type (as the sender's browser reported it; not checked). */
+  type: string;
+  /** The file: what was sent, or what arrived and passed its SHA-256 check. */
+  blob: Blob;
+  /** The peer it came from or went to. */
+  remote: RemotePeer;
+  /** `in`: received; `out`: the recipient confirmed it whole. */
+  direction: 'in' | 'out';
+  /** Hex SHA-256 of the file. */
+  sha256: string;
+}
+
 declare global {
   interface HTMLElementEventMap {
     'peerix-connection': CustomEvent<ConnectionDetail>;
@@ -74,5 +90,6 @@ declare global {
     'peerix-chat-message': CustomEvent<ChatMessageDetail>;
     'peerix-unread': CustomEvent<UnreadDetail>;
     'peerix-screen-share': CustomEvent<ScreenShareDetail>;
+    'peerix-file': CustomEvent<FileDetail>;
   }
 }
