@@ -62,7 +62,7 @@ let nextId = 1;
  *
  * @fires peerix-chat-message - A message was sent or received. `detail: { text, name, time, local, remote? }`.
  * @fires peerix-unread - The unread count changed. `detail: { count }`.
- * @fires peerix-file - With `files`: a file arrived verified, or a recipient confirmed one. `detail: { name, size, type, blob, remote, direction, sha256 }`.
+ * @fires peerix-file - With `files`: a file arrived verified, or a recipient confirmed one. `detail: { name, size, type, blob, remote, direction, checksum }`.
  * @fires peerix-error - With `files`: a file was refused or a transfer failed. `detail: { error, message, remote? }`.
  *
  * @slot heading - Replaces the header text.
@@ -169,7 +169,7 @@ export class PeerixChat extends PeerixMember implements TransferClient {
 
   fileCompleted(t: Transfer): void {
     if (!t.blob || !t.remote) return;
-    this.emit<FileDetail>('peerix-file', { name: t.name, size: t.size, type: t.type, blob: t.blob, remote: t.remote, direction: t.direction, sha256: t.sha256 ?? '' });
+    this.emit<FileDetail>('peerix-file', { name: t.name, size: t.size, type: t.type, blob: t.blob, remote: t.remote, direction: t.direction, checksum: t.checksum ?? '' });
   }
 
   transferError(error: PeerixError, remote?: RemotePeer): void {

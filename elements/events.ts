@@ -66,8 +66,8 @@ export interface FileDetail {
   remote: RemotePeer;
   /** `in`: received; `out`: the recipient confirmed it whole. */
   direction: 'in' | 'out';
-  /** Hex SHA-256 of the file. */
-  sha256: string;
+  /** The checksum both sides agreed on: hex SHA-256 of the SHA-256 digests of the file's slices (about 1 MiB each), in order. */
+  checksum: string;
 }
 
 declare global {

@@ -26,7 +26,7 @@ import { fileShareStyles } from './file-share.styles.js';
  * @prop {Peer | null} peer - A `Peer` to send through instead of the enclosing room's.
  * @prop {Transfer[]} transfers - Every transfer on show, oldest first (read-only).
  *
- * @fires peerix-file - A file was received and verified, or a recipient confirmed one sent. `detail: { name, size, type, blob, remote, direction, sha256 }`.
+ * @fires peerix-file - A file was received and verified, or a recipient confirmed one sent. `detail: { name, size, type, blob, remote, direction, checksum }`.
  * @fires peerix-error - A file was refused, a transfer failed, or a peer sent something malformed. `detail: { error, message, remote? }`.
  *
  * @slot heading - Replaces the header text.
@@ -107,7 +107,7 @@ export class PeerixFileShare extends PeerixMember implements TransferClient {
   fileCompleted(t: Transfer): void {
     if (!t.blob || !t.remote) return;
     this._announcement = t.direction === 'in' ? `${t.name} received from ${t.peerName}` : `${t.name} sent to ${t.peerName}`;
-    this.emit<FileDetail>('peerix-file', { name: t.name, size: t.size, type: t.type, blob: t.blob, remote: t.remote, direction: t.direction, sha256: t.sha256 ?? '' });
+    this.emit<FileDetail>('peerix-file', { name: t.name, size: t.size, type: t.type, blob: t.blob, remote: t.remote, direction: t.direction, checksum: t.checksum ?? '' });
   }
 
   transferError(error: PeerixError, remote?: RemotePeer): void {

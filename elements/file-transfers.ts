@@ -1,5 +1,4 @@
 import { PeerixError, type Peer, type PeerixErrorCode, type RemotePeer } from '../src/index.js';
-import { Sha256 } from './sha256.js';
 import { remoteName } from './names.js';
 import {
   SLICE_SIZE,
@@ -40,8 +39,8 @@ export interface Transfer {
   blob?: Blob;
   /** Incoming and done: an object URL of the file as `application/octet-stream` (a download, never a page). */
   url?: string;
-  /** Hex SHA-256 of the whole file, once known. */
-  sha256?: string;
+  /** The file's checksum once known: hex SHA-256 of its slices' SHA-256 digests (see `file-transfer-protocol.ts`). */
+  checksum?: string;
 }
 
 /** What a file element gives the shared transfer list. */
@@ -72,7 +71,8 @@ interface Incoming {
   id: number;
   parts: Blob[];
   received: number;
-  hash: Sha256;
+  /** One SHA-256 per data message, computed off the main thread by WebCrypto. */
+  digests: Promise<ArrayBuffer>[];
 }
 
 /** Incoming transfers at once per remote; more offers are declined as busy. */
@@ -230,12 +230,12 @@ export class FileTransfers {
   // ───────────────────────── sending ─────────────────────────
 
   async #pump(out: Outgoing): Promise<void> {
-    const hash = new Sha256();
+    const digests: Promise<ArrayBuffer>[] = [];
     let offset = 0;
     try {
       while (offset < out.file.size && out.recipients.size) {
         const bytes = new Uint8Array(await out.file.slice(offset, offset + SLICE_SIZE).arrayBuffer());
-        hash.update(bytes);
+        digests.push(crypto.subtle.digest('SHA-256', bytes));
         const frame = encodeData(out.id, bytes);
         const base = offset;
         for (const [id, recipient] of out.recipients) {
@@ -261,18 +261,18 @@ export class FileTransfers {
       }
       for (const recipient of out.recipients.values()) await Promise.all(recipient.inFlight);
     } catch (error) {
-      // Reading the file failed (it was deleted or changed on disk).
+      // Reading (or hashing) the file failed (it was deleted or changed on disk).
       for (const { transfer } of [...out.recipients.values()]) {
         this.#control(transfer.remote, { t: 'abort', id: out.id });
         this.#dropRecipient(out, transfer, 'failed', `Could not read ${transfer.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
       return;
     }
-    const sha256 = toHex(hash.digest());
+    const checksum = await combine(digests);
     for (const { transfer } of out.recipients.values()) {
-      transfer.sha256 = sha256;
+      transfer.checksum = checksum;
       transfer.state = 'verifying';
-      this.#control(transfer.remote, { t: 'end', id: out.id, sha256 });
+      this.#control(transfer.remote, { t: 'end', id: out.id, checksum });
     }
     this.#changed();
   }
@@ -290,7 +290,7 @@ export class FileTransfers {
     const message = decodeControl(data);
     if (!message) return this.#error('ERR_DECODE', `malformed file-transfer message from ${remoteName(remote)}`, remote);
     if (message.t === 'offer') return this.#offer(remote, message);
-    if (message.t === 'end' || message.t === 'abort') return this.#senderSaid(remote, message);
+    if (message.t === 'end' || message.t === 'abort') return void this.#senderSaid(remote, message);
     // `decline` and `done` are about a file we send.
     const recipient = this.#outgoing.get(message.id)?.recipients.get(remote.id);
     const out = this.#outgoing.get(message.id);
@@ -330,7 +330,7 @@ export class FileTransfers {
       return this.#error('ERR_LIMIT', `${remoteName(remote)} sends more than ${MAX_INCOMING_PER_PEER} files at once; declined ${offer.name}`, remote);
     }
     const transfer = this.#add({ direction: 'in', name: offer.name, size: offer.size, type: offer.type, remote, state: 'receiving' }) as Live;
-    this.#incoming.set(key, { transfer, id: offer.id, parts: [], received: 0, hash: new Sha256() });
+    this.#incoming.set(key, { transfer, id: offer.id, parts: [], received: 0, digests: [] });
     this.#changed();
   }
 
@@ -353,13 +353,13 @@ export class FileTransfers {
       return this.#error('ERR_TOO_LARGE', `${remoteName(remote)} overran the announced size of ${transfer.name}`, remote);
     }
     incoming.received = total;
-    incoming.hash.update(decoded.bytes);
+    incoming.digests.push(crypto.subtle.digest('SHA-256', decoded.bytes));
     incoming.parts.push(new Blob([decoded.bytes]));
     if (incoming.parts.length >= MERGE_PARTS) incoming.parts = [new Blob(incoming.parts)];
     this.#progress(transfer, total);
   }
 
-  #senderSaid(remote: RemotePeer, message: Extract<Control, { t: 'end' | 'abort' }>): void {
+  async #senderSaid(remote: RemotePeer, message: Extract<Control, { t: 'end' | 'abort' }>): Promise<void> {
     const key = `${remote.id}:${message.id}`;
     const incoming = this.#incoming.get(key);
     if (!incoming) return;
@@ -369,11 +369,20 @@ export class FileTransfers {
       return this.#finish(transfer, 'cancelled', `${transfer.peerName} cancelled it.`);
     }
     const size = incoming.received;
-    const sha256 = toHex(incoming.hash.digest());
     const parts = incoming.parts;
+    const digests = incoming.digests;
     this.#dropIncoming(key);
-    transfer.sha256 = sha256;
-    if (size !== transfer.size || sha256 !== message.sha256) {
+    transfer.state = 'verifying';
+    this.#changed();
+    let checksum = '';
+    try {
+      checksum = await combine(digests);
+    } catch {
+      // WebCrypto failed: treated as a mismatch below.
+    }
+    if (isFinished(transfer.state)) return;
+    transfer.checksum = checksum;
+    if (size !== transfer.size || checksum !== message.checksum) {
       this.#control(remote, { t: 'decline', id: message.id, reason: size !== transfer.size ? 'invalid' : 'hash-mismatch' });
       this.#finish(transfer, 'failed', size !== transfer.size ? `Incomplete: ${formatSize(size)} of ${formatSize(transfer.size)} arrived.` : 'Damaged: the checksum does not match. The file was discarded.');
       return this.#error('ERR_AUTH', `${transfer.name} from ${remoteName(remote)} failed its SHA-256 check`, remote);
@@ -410,6 +419,7 @@ export class FileTransfers {
     const incoming = this.#incoming.get(key);
     if (!incoming) return;
     incoming.parts = [];
+    incoming.digests = [];
     this.#incoming.delete(key);
     this.#ended.add(key);
     if (this.#ended.size > 256) this.#ended.delete(this.#ended.values().next().value!);
@@ -467,3 +477,11 @@ export class FileTransfers {
 export const isFinished = (state: TransferState): boolean => state === 'done' || state === 'failed' || state === 'cancelled';
 
 const toHex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The file checksum: SHA-256 over the concatenated SHA-256 digests of its data messages, in order (hex). */
+async function combine(digests: Promise<ArrayBuffer>[]): Promise<string> {
+  const list = await Promise.all(digests);
+  const joined = new Uint8Array(list.length * 32);
+  list.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', joined)));
+}

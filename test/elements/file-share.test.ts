@@ -56,7 +56,8 @@ describe('<peerix-file-share>', () => {
     expect(detail.direction).to.equal('in');
     expect(detail.name).to.equal('<img src=x onerror=alert(1)>.bin');
     expect(detail.size).to.equal(file.size);
-    expect(detail.sha256).to.equal(await hex(file));
+    expect(detail.checksum).to.match(/^[0-9a-f]{64}$/);
+    expect(detail.checksum).to.equal(shareA.transfers[0]!.checksum);
     expect(await hex(detail.blob)).to.equal(await hex(file));
     const out = ((await sent) as CustomEvent<FileDetail>).detail;
     expect(out.direction).to.equal('out');
@@ -142,7 +143,7 @@ describe('<peerix-file-share>', () => {
     await send(JSON.stringify({ t: 'offer', id: 7, name: '../../etc/passwd\u202e', size: 4, type: 'text/html<script>' }));
     const frame = new Uint8Array([1, 0, 0, 0, 7, 1, 2, 3, 4]);
     await send(frame);
-    await send(JSON.stringify({ t: 'end', id: 7, sha256: '0'.repeat(64) }));
+    await send(JSON.stringify({ t: 'end', id: 7, checksum: '0'.repeat(64) }));
     await until(() => shareB.transfers[0]?.state === 'failed', 'the damaged file fails');
     const t = shareB.transfers[0]!;
     expect(t.name).to.equal('.._.._etc_passwd');
