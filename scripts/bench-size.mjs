@@ -4,7 +4,7 @@
 // Target: all elements + Lit ≤ 28 KB min+gzip.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { build } from 'esbuild';
 import { buildIfNeeded } from './start.mjs';
 
@@ -35,6 +35,15 @@ for (const file of readdirSync('src/drivers').filter((f) => f.endsWith('.ts') &&
   // The driver and its pubsub base; the engine's shared modules (errors, emitter) excluded.
   const text = await bundle(join('src/drivers', file), (path) => path.startsWith('../'));
   row(`driver ${file.replace('.ts', '')}`, text);
+}
+// Add-ons, each its own entry: the add-on and its helpers, the engine's modules excluded.
+for (const name of ['recorder', 'mixer']) {
+  const engine = (path, importer) => {
+    const file = resolvePath(dirname(importer), path);
+    return !file.includes('/src/addons/') || file.endsWith('/src/addons/addon.js');
+  };
+  const text = await bundle(`src/addons/${name}/index.ts`, engine);
+  row(`add-on ${name}`, text);
 }
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
 const elementsOnly = await bundle('elements/index.ts', (path) => path.startsWith('../src/') || CLIENTS.test(path));

@@ -59,6 +59,8 @@ export const firefoxPrefs = {
   'media.peerconnection.ice.loopback': true,
   'media.autoplay.default': 0,
   'media.autoplay.block-webaudio': false,
+  // No sound device here: without cubeb's mock context every AudioContext stays suspended.
+  'media.cubeb.force_mock_context': true,
   'network.captive-portal-service.enabled': false,
   'network.connectivity-service.enabled': false,
   'app.update.enabled': false,

@@ -1,0 +1,2 @@
+export { Mixer, type MixerOptions, type MixerSource } from './mixer.js';
+export type { MixerLayout } from './layout.js';
