@@ -1,12 +1,14 @@
 // Bundles built from the tsc output in dist/: the engine as UMD (global
-// `peerix`) for <script> use, plus minified ESM used to measure size.
+// `peerix`) for <script> use, as CommonJS for require('peerix') in Node, and
+// as minified ESM (dist/peerix.min.js, only to measure size: not packed).
 // The tree-shakable ESM and .d.ts files come from tsc (scripts/build.mjs).
+// No source maps: they tripled the tarball; the ESM in dist/src is readable.
 //
 // Elements (peerix/elements): one self-registering CDN file with Lit bundled
-// (dist/peerix-elements.js, package.json "jsdelivr"), the driver client
-// libraries as chunks beside it (dist/peerix-chunks/) loaded on demand, and an
-// IIFE for a plain <script> (dist/peerix-elements.iife.js) that carries the
-// memory, broadcast-channel and mqtt drivers only.
+// (dist/peerix-elements.js, package.json "unpkg" and "jsdelivr"), the driver
+// client libraries as chunks beside it (dist/peerix-chunks/) loaded on demand,
+// and an IIFE for a plain <script> (dist/peerix-elements.iife.js, global
+// `peerixElements`) that carries the memory, broadcast-channel and mqtt drivers.
 import { build } from 'esbuild';
 import terser from '@rollup/plugin-terser';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -17,12 +19,11 @@ const minify = terser({ ecma: 2020, module: true, compress: { passes: 2 } });
 const CLIENT_LIBRARIES = ['mqtt', '@nats-io/nats-core', 'socket.io-client', 'centrifuge', '@supabase/supabase-js'];
 
 /**
- * Resolves each driver client library to an esbuild bundle of it, which
- * rollup then splits into its own chunk (it is only imported dynamically).
- * `only`: libraries to bundle; the others become a module that rejects with
- * a message naming the build that has them.
+ * Resolves each driver client library to an esbuild bundle of it (some are
+ * CommonJS only), which rollup then splits into its own chunk (it is only
+ * imported dynamically) or inlines (the IIFE).
  */
-function clientLibraries({ only = CLIENT_LIBRARIES } = {}) {
+function clientLibraries() {
   const PREFIX = '\0peerix-client:';
   return {
     name: 'peerix-client-libraries',
@@ -32,9 +33,6 @@ function clientLibraries({ only = CLIENT_LIBRARIES } = {}) {
     async load(id) {
       if (!id.startsWith(PREFIX)) return null;
       const name = id.slice(PREFIX.length);
-      if (!only.includes(name)) {
-        return `throw new Error(${JSON.stringify(`${name} is not part of peerix-elements.iife.js: load the ES module build (peerix-elements.js) to use this driver`)});`;
-      }
       const result = await build({
         stdin: { contents: `import * as ns from '${name}'; export * from '${name}'; export default ns.default ?? ns;`, resolveDir: process.cwd(), loader: 'js' },
         bundle: true,
@@ -63,13 +61,14 @@ export default [
   {
     input: 'dist/src/index.js',
     output: [
-      { file: 'dist/peerix.umd.js', format: 'umd', name: 'peerix', sourcemap: true },
-      { file: 'dist/peerix.umd.min.js', format: 'umd', name: 'peerix', sourcemap: true, plugins: [minify] },
-      { file: 'dist/peerix.min.js', format: 'es', sourcemap: true, plugins: [minify] },
+      { file: 'dist/peerix.umd.js', format: 'umd', name: 'peerix' },
+      { file: 'dist/peerix.umd.min.js', format: 'umd', name: 'peerix', plugins: [minify] },
+      { file: 'dist/peerix.cjs', format: 'cjs' },
+      { file: 'dist/peerix.min.js', format: 'es', plugins: [minify] },
     ],
   },
   {
-    input: { 'peerix-elements': 'dist/elements/index.js' },
+    input: { 'peerix-elements': 'dist/elements/bundles/cdn.js' },
     plugins: [clientLibraries(), resolve()],
     onwarn,
     // Shared code stays in peerix-elements.js; the chunks import it from there.
@@ -79,20 +78,18 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: (chunk) => `peerix-chunks/${chunk.name.replace(/^_peerix-client_/, '')}-[hash].js`,
-      sourcemap: true,
       plugins: [minify],
     },
   },
   {
-    input: 'dist/elements/index.js',
-    plugins: [clientLibraries({ only: ['mqtt'] }), resolve()],
+    input: 'dist/elements/bundles/iife.js',
+    plugins: [clientLibraries(), resolve()],
     onwarn,
     output: {
       file: 'dist/peerix-elements.iife.js',
       format: 'iife',
       name: 'peerixElements',
       inlineDynamicImports: true,
-      sourcemap: true,
       plugins: [minify],
     },
   },

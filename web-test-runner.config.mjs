@@ -1,7 +1,8 @@
 // Browser tests: unit, engine and element suites in the system Chromium.
 import { writeFileSync } from 'node:fs';
 import { playwrightLauncher } from '@web/test-runner-playwright';
-import { puppeteerLauncher } from '@web/test-runner-puppeteer';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import puppeteer from 'puppeteer-core';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { CHROMIUM_PATH, FIREFOX_PATH, chromiumArgs, firefoxLaunchOptions, requireBrowser } from './test/browsers.mjs';
@@ -19,7 +20,8 @@ if (wanted.includes('chromium')) {
 }
 if (wanted.includes('firefox')) {
   requireBrowser(FIREFOX_PATH, 'firefox-esr');
-  browsers.push(puppeteerLauncher({ launchOptions: firefoxLaunchOptions() }));
+  // puppeteer-core over WebDriver BiDi: full puppeteer would download a browser on install.
+  browsers.push(chromeLauncher({ launchOptions: firefoxLaunchOptions(), puppeteer }));
 }
 
 /** Writes pass/fail totals where scripts/test.mjs can read them. */

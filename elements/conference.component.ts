@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Driver, Peer } from '../src/index.js';
@@ -34,11 +34,15 @@ function param(name: string): string {
  * @attr state - Reflected, read-only: the room's state.
  * @attr leave-label - Text of the leave button (default "Leave").
  * @attr join-label - Text of the join button (default "Join").
+ * @attr left-text - Shown on the stage after leaving (default "You left the call.").
+ * @attr rejoin-label - Text of the button on the stage that joins again (default "Rejoin").
  *
  * @fires peerix-state-change - Bubbles up from the inner room, as do all of `<peerix-room>`'s events.
  *
  * @csspart room - The inner `<peerix-room>`.
  * @csspart stage - The area with the remote videos.
+ * @csspart left - The stage's message after leaving, with the rejoin button.
+ * @csspart rejoin-button - The button that joins again after leaving.
  * @csspart sidebar - The column with your camera, the controls and the chat.
  * @csspart remote-videos - The `<peerix-remote-videos>`.
  * @csspart local-media - The `<peerix-local-media>`.
@@ -68,8 +72,12 @@ export class PeerixConference extends LitElement {
   @property({ reflect: true }) state = 'idle';
   @property({ attribute: 'leave-label' }) leaveLabel = 'Leave';
   @property({ attribute: 'join-label' }) joinLabel = 'Join';
+  @property({ attribute: 'left-text' }) leftText = 'You left the call.';
+  @property({ attribute: 'rejoin-label' }) rejoinLabel = 'Rejoin';
 
   @state() private _fallbackName = '';
+  /** Left by the user (not before the first join): the stage says so and offers to rejoin. */
+  @state() private _left = false;
   @query('peerix-room') private _room?: PeerixRoom;
 
   /** The inner `<peerix-room>`. */
@@ -98,7 +106,14 @@ export class PeerixConference extends LitElement {
   }
 
   #onState = (event: CustomEvent<{ state: string }>): void => {
-    if (event.target === this._room) this.state = event.detail.state;
+    if (event.target !== this._room) return;
+    this.state = event.detail.state;
+    if (this.state === 'leaving') this._left = true;
+    else if (this.state === 'joining' || this.state === 'joined') this._left = false;
+  };
+
+  #rejoin = (): void => {
+    void this.join();
   };
 
   #toggle = (): void => {
@@ -124,7 +139,15 @@ export class PeerixConference extends LitElement {
       @peerix-state-change=${this.#onState}
     >
       <div class="layout">
-        <div part="stage"><peerix-remote-videos part="remote-videos"></peerix-remote-videos></div>
+        <div part="stage">
+          <peerix-remote-videos part="remote-videos" ?hidden=${this._left}></peerix-remote-videos>
+          ${this._left
+            ? html`<div class="left" part="left" role="status">
+                <p>${this.leftText}</p>
+                <button part="button rejoin-button" @click=${this.#rejoin}>${this.rejoinLabel}</button>
+              </div>`
+            : nothing}
+        </div>
         <aside part="sidebar">
           <peerix-local-media part="local-media"></peerix-local-media>
           <div class="controls" part="controls">

@@ -31,6 +31,16 @@ export const conferenceStyles = css`
     gap: var(--peerix-gap, 0.5rem);
     align-items: center;
   }
+  peerix-remote-videos[hidden] {
+    display: none;
+  }
+  .left {
+    display: grid;
+    place-items: center;
+    gap: var(--peerix-gap, 0.75rem);
+    padding: 2rem 1rem;
+    text-align: center;
+  }
   .status {
     font-size: 0.85em;
     color: var(--peerix-muted-text-color, #495057);

@@ -28,7 +28,7 @@ export class MissingDriverPackageError extends Error {
   constructor(driver: string, packageName: string, cause: unknown) {
     super(
       `peerix: driver="${driver}" needs the npm package "${packageName}", which could not be loaded` +
-        ` (npm install ${packageName}, or use the CDN build peerix-elements.js that ships it beside it)`,
+        ` (npm install ${packageName} and import 'peerix/elements/drivers/${driver}', or use the CDN file peerix-elements.js, which ships it beside it)`,
       { cause },
     );
     this.name = 'MissingDriverPackageError';
@@ -39,12 +39,44 @@ export class MissingDriverPackageError extends Error {
 /** Same-page peers with `driver="memory"` meet on one shared driver per prefix. */
 const memoryDrivers = new Map<string, MemoryDriver>();
 
-async function load<T>(driver: string, packageName: string, loader: () => Promise<T>): Promise<T> {
+/** The npm packages of the drivers' client libraries. */
+export type DriverClientPackage = 'mqtt' | '@nats-io/nats-core' | 'socket.io-client' | '@supabase/supabase-js' | 'centrifuge';
+
+/** Import the given package (usually `() => import('mqtt')`, so bundlers split it off). */
+export type DriverClientLoader = () => Promise<unknown> | unknown;
+
+const clientLoaders = new Map<string, DriverClientLoader>();
+
+/**
+ * Tells the elements how to load a driver's client library. `peerix/elements`
+ * imports none of them, so a bundler needs only those the app uses:
+ * `import 'peerix/elements/drivers/mqtt'` registers `() => import('mqtt')`.
+ * The CDN file registers all of them (each a chunk loaded on demand).
+ */
+export function provideDriverClient(packageName: DriverClientPackage, loader: DriverClientLoader): void {
+  clientLoaders.set(packageName, loader);
+}
+
+/**
+ * Loads a client library; `entry` is the export the factory calls, found on the
+ * module or on its default export (a CommonJS or browser build may have only that).
+ */
+async function load<T>(driver: string, packageName: DriverClientPackage, entry: string): Promise<T> {
+  let module: unknown;
   try {
-    return await loader();
+    const loader = clientLoaders.get(packageName);
+    // Not registered: a native import, which works where the page has an import map for it.
+    // The specifier is a variable on purpose: bundlers must not try to resolve it.
+    const specifier: string = packageName;
+    module = loader ? await loader() : await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
   } catch (error) {
     throw new MissingDriverPackageError(driver, packageName, error);
   }
+  const named = module as Record<string, unknown> | null;
+  if (named && entry in named) return named as T;
+  const fallback = named?.default as Record<string, unknown> | undefined;
+  if (fallback && entry in fallback) return fallback as T;
+  throw new MissingDriverPackageError(driver, packageName, new Error(`${packageName} loaded without a "${entry}" export`));
 }
 
 /** Resolves `url` against the page, mapping http(s) to ws(s); no url = `defaultPath` on this origin. */
@@ -123,9 +155,8 @@ export async function createDriver(config: DriverConfig): Promise<CreatedDriver>
       return { driver, close: destroyAnd(driver, () => {}) };
     }
     case 'mqtt': {
-      const mqtt = await load(name, 'mqtt', () => import('mqtt'));
-      // mqtt's browser build has a default export only; Node's has named ones.
-      const connect = mqtt.connect ?? (mqtt as unknown as { default: typeof mqtt }).default.connect;
+      const mqtt = await load<typeof import('mqtt')>(name, 'mqtt', 'connect');
+      const connect = mqtt.connect.bind(mqtt);
       const { MqttDriver } = await import('../src/drivers/mqtt.js');
       const auth = token ? { username: key || 'peerix', password: token } : {};
       const client = await openMqtt((version) => connect(websocketUrl(url, '/mqtt'), { protocolVersion: version, ...auth }));
@@ -133,14 +164,14 @@ export async function createDriver(config: DriverConfig): Promise<CreatedDriver>
       return { driver, close: destroyAnd(driver, () => client.end(true)) };
     }
     case 'nats': {
-      const nats = await load(name, '@nats-io/nats-core', () => import('@nats-io/nats-core'));
+      const nats = await load<typeof import('@nats-io/nats-core')>(name, '@nats-io/nats-core', 'wsconnect');
       const { NatsDriver } = await import('../src/drivers/nats.js');
       const nc = await nats.wsconnect({ servers: websocketUrl(url, '/nats'), ...(token ? { token } : {}) });
       const driver = new NatsDriver({ nc: nc as never, prefix });
       return { driver, close: destroyAnd(driver, () => void nc.close().catch(() => {})) };
     }
     case 'socket-io': {
-      const sio = await load(name, 'socket.io-client', () => import('socket.io-client'));
+      const sio = await load<typeof import('socket.io-client')>(name, 'socket.io-client', 'io');
       const { SocketIoDriver } = await import('../src/drivers/socket-io.js');
       const options = token ? { auth: { token } } : {};
       const socket = url ? sio.io(httpUrl(url, '/'), options) : sio.io(options);
@@ -159,14 +190,14 @@ export async function createDriver(config: DriverConfig): Promise<CreatedDriver>
     }
     case 'supabase': {
       if (!url || !key) throw new Error('peerix: driver="supabase" needs url (the project URL) and key (its anon key)');
-      const supabase = await load(name, '@supabase/supabase-js', () => import('@supabase/supabase-js'));
+      const supabase = await load<typeof import('@supabase/supabase-js')>(name, '@supabase/supabase-js', 'createClient');
       const { SupabaseDriver } = await import('../src/drivers/supabase.js');
       const client = supabase.createClient(httpUrl(url, '/'), key);
       const driver = new SupabaseDriver({ supabase: client as never, prefix });
       return { driver, close: destroyAnd(driver, () => void client.removeAllChannels().catch(() => {})) };
     }
     case 'centrifuge': {
-      const lib = await load(name, 'centrifuge', () => import('centrifuge'));
+      const lib = await load<typeof import('centrifuge')>(name, 'centrifuge', 'Centrifuge');
       const { CentrifugeDriver } = await import('../src/drivers/centrifuge.js');
       const centrifuge = new lib.Centrifuge(websocketUrl(url, '/connection/websocket'), token ? { token } : {});
       const driver = new CentrifugeDriver({ centrifuge: centrifuge as never, prefix });

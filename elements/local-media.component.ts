@@ -4,6 +4,7 @@ import type { Peer } from '../src/index.js';
 import { PeerixMember } from './member.js';
 import { mediaStates } from './media-state.js';
 import type { MediaChangeDetail, MediaErrorDetail } from './events.js';
+import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
 import { localMediaStyles } from './local-media.styles.js';
 
@@ -91,6 +92,20 @@ export class PeerixLocalMedia extends PeerixMember {
 
   #generation = 0;
   #shared: Peer | null = null;
+  #roomHost: HTMLElement | null = null;
+  #stoppedByLeave = false;
+  /** Leaving the room releases the camera and microphone; joining again opens them. */
+  #onRoomState = (event: Event): void => {
+    if (event.target !== this.#roomHost) return;
+    const { state } = (event as CustomEvent<{ state: string }>).detail;
+    if (state === 'leaving' && (this._stream || this.status === 'starting')) {
+      this.#stoppedByLeave = true;
+      this.stop();
+    } else if (state === 'joining' && this.#stoppedByLeave) {
+      this.#stoppedByLeave = false;
+      void this.start();
+    }
+  };
   #onDeviceChange = (): void => void this.#refreshDevices();
 
   /** The local stream, once the camera/microphone are open. */
@@ -169,11 +184,15 @@ export class PeerixLocalMedia extends PeerixMember {
 
   protected override peerAttached(peer: Peer): void {
     this.#shared = peer;
+    this.#roomHost = this.peer ? null : (this.roomContext?.host ?? null);
+    this.#roomHost?.addEventListener('peerix-state-change', this.#onRoomState);
     mediaStates(peer).setLocal({ muted: this.muted, cameraOff: this.cameraOff });
     this.#share();
   }
 
   protected override peerDetached(_peer: Peer): void {
+    this.#roomHost?.removeEventListener('peerix-state-change', this.#onRoomState);
+    this.#roomHost = null;
     this.#unshare();
     this.#shared = null;
   }
@@ -300,7 +319,7 @@ export class PeerixLocalMedia extends PeerixMember {
     const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
     return html`
       <div class="preview" part="preview">
-        <video part="video" .srcObject=${stream} .muted=${true} muted autoplay playsinline ?hidden=${!hasVideo || this.cameraOff} aria-hidden="true"></video>
+        <video part="video" ${srcObject(stream)} .muted=${true} muted autoplay playsinline ?hidden=${!hasVideo || this.cameraOff} aria-hidden="true"></video>
         ${this.#renderStatus()}
       </div>
       <div class="controls" part="controls">

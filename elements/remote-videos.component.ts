@@ -5,6 +5,7 @@ import type { Peer, RemotePeer } from '../src/index.js';
 import { PeerixMember } from './member.js';
 import { mediaStates, type MediaStates } from './media-state.js';
 import { remoteName } from './names.js';
+import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
 
@@ -240,7 +241,7 @@ export class PeerixRemoteVideos extends PeerixMember {
       data-label=${label}
       data-state=${remote.state}
     >
-      <video part="video" .srcObject=${stream} autoplay playsinline ?hidden=${cameraOff}></video>
+      <video part="video" ${srcObject(stream)} autoplay playsinline ?hidden=${cameraOff}></video>
       ${cameraOff ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
       <figcaption>
         <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>

@@ -6,17 +6,39 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { installMessage, missingSystemPackages, wantedBrowsers } from './system-deps.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
+
+const PARTS = ['typecheck', 'wtr', 'e2e'];
+const only = process.argv.slice(2); // e.g. `npm test -- e2e` or `-- wtr`
+const wants = (name) => only.length === 0 || only.includes(name);
+const unknown = only.filter((p) => !PARTS.includes(p));
+if (unknown.length) {
+  console.error(`npm test: unknown part ${unknown.join(', ')}; the parts are ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+
+// Everything the machine lacks, named once, before anything runs.
+if (process.env.PEERIX_NETNS !== '1') {
+  if (!existsSync('node_modules/.package-lock.json')) {
+    console.error('npm test: run `npm install` first (node_modules is missing).');
+    process.exit(1);
+  }
+  const missing = missingSystemPackages(PARTS.filter(wants));
+  if (missing.length) {
+    console.error(installMessage(missing));
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 
 if (process.env.PEERIX_NETNS !== '1' && process.env.PEERIX_NO_NETNS !== '1') {
   const result = spawnSync(process.execPath, ['scripts/netns.mjs', process.execPath, 'scripts/test.mjs', ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }
 
-const only = process.argv.slice(2); // e.g. `npm test -- e2e` or `-- wtr`
-const wants = (name) => only.length === 0 || only.includes(name);
 const totals = { passed: 0, failed: 0 };
 const outDir = 'test-output';
 mkdirSync(outDir, { recursive: true });
@@ -60,7 +82,23 @@ if (wants('wtr')) {
 
 if (wants('e2e')) {
   section('multi-page end-to-end suites (node:test, playwright-core)');
-  const files = readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs')).map((f) => `test/e2e/${f}`);
+  // PEERIX_BROWSERS narrows these too: a suite that launches a browser not asked for is left out.
+  const browsers = wantedBrowsers();
+  const uses = {
+    chromium: /launchChromium|launchBrowser|openPeerPage|['"]chromium['"]/,
+    firefox: /launchFirefox|['"]firefox['"]/,
+  };
+  const all = readdirSync('test/e2e').filter((f) => f.endsWith('.test.mjs')).map((f) => `test/e2e/${f}`);
+  const files = all.filter((file) => {
+    // The suite and the helpers beside it that it imports (the harness offers both browsers: not counted).
+    let text = readFileSync(file, 'utf8');
+    for (const [, helper] of text.matchAll(/from '\.\/([\w-]+\.mjs)'/g)) {
+      if (helper !== 'harness.mjs' && existsSync(`test/e2e/${helper}`)) text += readFileSync(`test/e2e/${helper}`, 'utf8');
+    }
+    return Object.entries(uses).every(([browser, pattern]) => browsers.includes(browser) || !pattern.test(text));
+  });
+  const left = all.filter((f) => !files.includes(f));
+  if (left.length) console.log(`PEERIX_BROWSERS=${browsers.join(',')}: leaving out ${left.join(', ')}`);
   const tap = `${outDir}/e2e.tap`;
   rmSync(tap, { force: true });
   const code = await run(process.execPath, [

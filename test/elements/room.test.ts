@@ -99,6 +99,7 @@ describe('<peerix-room>', () => {
     const error = new MissingDriverPackageError('mqtt', 'mqtt', new Error('x'));
     expect(error.packageName).to.equal('mqtt');
     expect(error.message).to.contain('npm install mqtt');
+    expect(error.message).to.contain("import 'peerix/elements/drivers/mqtt'");
   });
 
   it('provides its peer to children upgraded before the room (late define order)', async () => {
@@ -122,6 +123,8 @@ describe('<peerix-room>', () => {
 
   it('uses the driver loaded on demand (mqtt import is lazy)', async () => {
     // No broker here: the driver loads, the room gets a peer; no connection is expected.
+    // peerix/elements imports no client library: the app registers the ones it uses.
+    await import('../../elements/drivers/mqtt.js');
     const errors: string[] = [];
     const el = document.createElement('peerix-room');
     el.addEventListener('peerix-error', (e) => errors.push(e.detail.message));
