@@ -9,6 +9,27 @@ export const conferenceStyles = css`
   :host([hidden]) {
     display: none;
   }
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--peerix-gap, 0.75rem);
+    margin-bottom: var(--peerix-gap, 0.75rem);
+    font-size: 0.9em;
+  }
+  [part='recording-indicator'] {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4em;
+    font-weight: 600;
+    color: var(--peerix-recording-color, #c92a2a);
+  }
+  .rec-dot {
+    width: 0.7em;
+    height: 0.7em;
+    border-radius: 50%;
+    background: currentColor;
+  }
   .layout {
     display: grid;
     gap: var(--peerix-gap, 0.75rem);

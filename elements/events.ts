@@ -70,6 +70,15 @@ export interface FileDetail {
   checksum: string;
 }
 
+/** `peerix-recording` detail (`<peerix-record-button>`). */
+export interface RecordingDetail {
+  /** The recording (WebM or MP4, as the browser records). */
+  blob: Blob;
+  mimeType: string;
+  /** Wall-clock length in ms. */
+  duration: number;
+}
+
 declare global {
   interface HTMLElementEventMap {
     'peerix-connection': CustomEvent<ConnectionDetail>;
@@ -91,5 +100,6 @@ declare global {
     'peerix-unread': CustomEvent<UnreadDetail>;
     'peerix-screen-share': CustomEvent<ScreenShareDetail>;
     'peerix-file': CustomEvent<FileDetail>;
+    'peerix-recording': CustomEvent<RecordingDetail>;
   }
 }

@@ -12,7 +12,7 @@ const NAMES = ['Alice', 'Bob', 'Carol'];
 
 let server;
 before(async () => {
-  server = await startDemoServer({ port: 0, host: '127.0.0.1', log: () => {} });
+  server = await startDemoServer({ port: 0, httpsPort: null, host: '127.0.0.1', log: () => {} });
 });
 after(async () => {
   await server?.close();
