@@ -38,6 +38,7 @@ function param(name: string): string {
  * @attr join-label - Text of the join button (default "Join").
  * @attr left-text - Shown on the stage after leaving (default "You left the call.").
  * @attr rejoin-label - Text of the button on the stage that joins again (default "Rejoin").
+ * @attr theme - `light` (default: light panels beside the dark stage) or `dark` (dark panels too).
  * @attr recording - Adds a `<peerix-record-button>` to the controls (the call is recorded in your browser; everyone sees that you record).
  * @attr files - Lets the chat send files (`<peerix-chat files>`).
  * @attr recording-text - The header's notice while anyone in the call records (default "Recording").
@@ -62,6 +63,11 @@ function param(name: string): string {
  * @csspart chat - The `<peerix-chat>`.
  *
  * @cssprop --peerix-sidebar-width - Width of the sidebar (default 320px).
+ * @cssprop --peerix-stage-background - Background of the stage (default near-black, in both themes).
+ * @cssprop --peerix-stage-color - Text color on the stage.
+ * @cssprop --peerix-stage-min-height - Smallest height of the stage (default 16rem).
+ * @cssprop --peerix-conference-background - Background of the whole conference (dark theme: #1a1b1e).
+ * @cssprop --peerix-recording-color - Color of the recording notice.
  * @cssprop --peerix-gap - Space between the parts.
  * @cssprop --peerix-font-family - Font of the whole call.
  */
@@ -84,6 +90,7 @@ export class PeerixConference extends LitElement {
   @property({ attribute: 'join-label' }) joinLabel = 'Join';
   @property({ attribute: 'left-text' }) leftText = 'You left the call.';
   @property({ attribute: 'rejoin-label' }) rejoinLabel = 'Rejoin';
+  @property({ reflect: true }) theme: 'light' | 'dark' = 'light';
   @property({ type: Boolean }) recording = false;
   @property({ type: Boolean }) files = false;
   @property({ attribute: 'recording-text' }) recordingText = 'Recording';
