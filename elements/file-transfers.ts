@@ -75,6 +75,8 @@ interface Incoming {
   digests: Promise<ArrayBuffer>[];
 }
 
+/** Bytes that may wait in a channel's send queue before the next slice goes. */
+const QUEUE_LIMIT = 256 * 1024;
 /** Incoming transfers at once per remote; more offers are declined as busy. */
 const MAX_INCOMING_PER_PEER = 8;
 /** Finished transfers kept in the list (their download links with them). */
@@ -242,6 +244,8 @@ export class FileTransfers {
           while (recipient.inFlight.size >= WINDOW && out.recipients.get(id) === recipient) await Promise.race(recipient.inFlight);
           if (out.recipients.get(id) !== recipient) continue;
           const { transfer } = recipient;
+          await this.#drained(transfer.remote);
+          if (out.recipients.get(id) !== recipient) continue;
           const sending = transfer.remote
             .send(frame, {
               label: this.label,
@@ -275,6 +279,27 @@ export class FileTransfers {
       this.#control(transfer.remote, { t: 'end', id: out.id, checksum });
     }
     this.#changed();
+  }
+
+  /**
+   * Waits until little is queued on the channel to `remote`: the other channels
+   * (chat, and the engine's in-band heartbeat) share the connection's send
+   * queue, and a few MiB of file ahead of them delays them by seconds on a slow link.
+   */
+  async #drained(remote: RemotePeer): Promise<void> {
+    for (;;) {
+      const dc = remote.channels.get(this.label)?.raw;
+      if (!dc || dc.readyState !== 'open' || dc.bufferedAmount <= QUEUE_LIMIT) return;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          dc.removeEventListener('bufferedamountlow', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 100);
+        dc.addEventListener('bufferedamountlow', done);
+      });
+    }
   }
 
   #dropRecipient(out: Outgoing, transfer: Live, state: TransferState, message: string): void {

@@ -19,6 +19,9 @@ import { recordButtonStyles } from './record-button.styles.js';
  *
  * @attr recording - Reflected, read-only: this page is recording.
  * @attr layout - The recording's layout: `grid` (default) or `speaker` (the loudest large).
+ * @attr width - Width of the recorded picture in pixels (default 960).
+ * @attr height - Height of the recorded picture in pixels (default 540).
+ * @attr frame-rate - Frames per second drawn and recorded (default 15).
  * @attr filename - Download name without extension (default `recording`); the date and the container's extension are added.
  * @attr start-label - Accessible name and tooltip while idle (default "Start recording").
  * @attr stop-label - Accessible name and tooltip while recording (default "Stop recording").
@@ -40,6 +43,9 @@ export class PeerixRecordButton extends PeerixMember {
 
   @property({ type: Boolean, reflect: true }) recording = false;
   @property() layout: MixerLayout = 'grid';
+  @property({ type: Number }) width = 960;
+  @property({ type: Number }) height = 540;
+  @property({ type: Number, attribute: 'frame-rate' }) frameRate = 15;
   @property() filename = 'recording';
   @property({ attribute: 'start-label' }) startLabel = 'Start recording';
   @property({ attribute: 'stop-label' }) stopLabel = 'Stop recording';
@@ -59,7 +65,7 @@ export class PeerixRecordButton extends PeerixMember {
     if (!peer) return this.#fail(new PeerixError('ERR_INVALID_STATE', 'peerix-record-button: not in a room; nothing to record'));
     let mixer: Mixer | null = null;
     try {
-      mixer = new Mixer({ layout: this.layout === 'speaker' ? 'speaker' : 'grid' });
+      mixer = new Mixer({ layout: this.layout === 'speaker' ? 'speaker' : 'grid', width: this.width, height: this.height, frameRate: this.frameRate });
       peer.attach(mixer);
       const recorder = new Recorder(mixer.stream, { timeslice: 1000 });
       recorder.on('error', ({ error }) => this.#fail(error));

@@ -38,15 +38,27 @@ function instrument() {
   }, 10);
 }
 
-/** Runs in the sending page: makes a random file, keeps its SHA-256, sends it to everyone. */
+/**
+ * Runs in the sending page: makes a file (a random 64 KiB block repeated, each MiB
+ * starting with its own number, so a lost, doubled or reordered slice changes the
+ * hash), keeps its SHA-256 and sends it to everyone. Built from Blob parts without
+ * a long task: a page that blocks its main thread for seconds misses the
+ * engine's heartbeat and loses its connections.
+ */
 async function sendRandom({ size, name }) {
+  const MiB = 1024 * 1024;
+  const block = crypto.getRandomValues(new Uint8Array(65536));
+  const base = new Blob(Array.from({ length: 16 }, () => block));
   const parts = [];
-  for (let offset = 0; offset < size; offset += 65536) parts.push(crypto.getRandomValues(new Uint8Array(Math.min(65536, size - offset))));
+  for (let offset = 0, i = 0; offset < size; offset += MiB, i++) {
+    const header = `${name}#${i}`.padEnd(32, '.');
+    parts.push(header, base.slice(0, Math.min(MiB, size - offset) - header.length));
+  }
   const file = new File(parts, name, { type: 'application/x-test' });
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
   const hash = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
   const transfers = document.querySelector('peerix-file-share').send([file]);
-  return { hash, recipients: transfers.map((t) => t.peerName).sort() };
+  return { hash, size: file.size, recipients: transfers.map((t) => t.peerName).sort() };
 }
 
 const state = (direction, peerName, name) =>
@@ -74,6 +86,7 @@ for (const kind of ['chromium', 'firefox']) {
       // 1. Alice → Bob and Carol, whole.
       const sent = await alice.evaluate(sendRandom, { size: SIZE, name: 'first.bin' });
       assert.deepEqual(sent.recipients, ['Bob', 'Carol']);
+      assert.equal(sent.size, SIZE);
       for (const [page, name] of [[bob, 'Bob'], [carol, 'Carol']]) {
         await waitInPage(page, () => window.__files.some((f) => f.name === 'first.bin'), undefined, { timeout: 180000, message: `${name} receives first.bin` });
         const [file] = await page.evaluate(() => window.__files.filter((f) => f.name === 'first.bin'));
