@@ -2,17 +2,15 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { ErrorDetail, FileDetail, PeerixChat, PeerixFileShare, PeerixRoom } from '../../elements/index.js';
 import { connected, loadElements, uniqueRoom, until } from './helpers.js';
 
-/** A file of `size` pseudo-random bytes (not compressible, not all zero). */
+/** A file of `size` bytes: a random 64 KiB block repeated, each 64 KiB starting with its own number (no long task). */
 function makeFile(size: number, name = 'data.bin', type = 'application/octet-stream'): File {
-  const bytes = new Uint8Array(size);
-  let x = 2463534242;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x & 0xff;
+  const block = crypto.getRandomValues(new Uint8Array(65536));
+  const parts: BlobPart[] = [];
+  for (let offset = 0, i = 0; offset < size; offset += 65536, i++) {
+    const header = `#${i}`.padEnd(16, '.').slice(0, Math.min(16, size - offset));
+    parts.push(header, block.subarray(0, Math.min(65536, size - offset) - header.length));
   }
-  return new File([bytes], name, { type });
+  return new File(parts, name, { type });
 }
 
 const hex = async (blob: Blob): Promise<string> =>
