@@ -14,6 +14,8 @@ import terser from '@rollup/plugin-terser';
 import nodeResolve from '@rollup/plugin-node-resolve';
 
 const minify = terser({ ecma: 2020, module: true, compress: { passes: 2 } });
+/** For classic scripts: `module: true` would drop the top-level `var peerixElements` (the global) as unused. */
+const minifyScript = terser({ ecma: 2020, module: false, compress: { passes: 2 } });
 
 /** Driver client libraries, pre-bundled to ES modules by esbuild (some are CommonJS only, e.g. @nats-io/nats-core). */
 const CLIENT_LIBRARIES = ['mqtt', '@nats-io/nats-core', 'socket.io-client', 'centrifuge', '@supabase/supabase-js'];
@@ -62,7 +64,7 @@ export default [
     input: 'dist/src/index.js',
     output: [
       { file: 'dist/peerix.umd.js', format: 'umd', name: 'peerix' },
-      { file: 'dist/peerix.umd.min.js', format: 'umd', name: 'peerix', plugins: [minify] },
+      { file: 'dist/peerix.umd.min.js', format: 'umd', name: 'peerix', plugins: [minifyScript] },
       { file: 'dist/peerix.cjs', format: 'cjs' },
       { file: 'dist/peerix.min.js', format: 'es', plugins: [minify] },
     ],
@@ -90,7 +92,7 @@ export default [
       format: 'iife',
       name: 'peerixElements',
       inlineDynamicImports: true,
-      plugins: [minify],
+      plugins: [minifyScript],
     },
   },
 ];

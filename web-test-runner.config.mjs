@@ -58,6 +58,8 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 10 * 60 * 1000,
+  // A loaded machine (CI beside other jobs) needed more than the default 30 s to open a page.
+  browserStartTimeout: 2 * 60 * 1000,
   testFramework: { config: { timeout: 30000 } },
   plugins: [natsCorePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers,

@@ -2,7 +2,9 @@
 // `npm run bench:size`: min+gzip sizes of the engine, each driver, and the
 // elements CDN file (driver client libraries, which load on demand, excluded).
 // Target: all elements + Lit ≤ 28 KB min+gzip.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { build } from 'esbuild';
@@ -54,5 +56,10 @@ if (existsSync('dist/peerix-elements.iife.js')) row('IIFE dist/peerix-elements.i
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'min+gzip'.padStart(9)}`);
 for (const [name, min, zipped, note] of rows) console.log(`${name.padEnd(width)}  ${kb(min).padStart(9)}  ${kb(zipped).padStart(9)}  ${note}`);
+// What `npm pack` makes (what an npm install downloads).
+const packDir = mkdtempSync(join(tmpdir(), 'peerix-pack-'));
+const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { encoding: 'utf8' }));
+rmSync(packDir, { recursive: true, force: true });
+console.log(`\nnpm pack: ${kb(packed.size)} packed, ${kb(packed.unpackedSize)} unpacked, ${packed.entryCount} files`);
 const elements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
 console.log(`\nelements + Lit: ${kb(elements)} min+gzip — ${elements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);
