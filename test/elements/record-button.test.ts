@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import type { PeerixConference, PeerixRecordButton, PeerixRemoteVideos, PeerixRoom, RecordingDetail } from '../../elements/index.js';
 import { connected, loadElements, uniqueRoom, until } from './helpers.js';
 
@@ -25,8 +26,10 @@ describe('<peerix-record-button>', () => {
     expect(button.getAttribute('aria-label')).to.equal('Start recording');
     expect(button.getAttribute('aria-pressed')).to.equal('false');
     await expect(recorder).to.be.accessible();
-    button.click();
-    expect(recorder.recording).to.equal(true);
+    // From the keyboard: a real key press is the user gesture the browser wants before it plays (mixes) audio.
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => recorder.recording, 'recording');
     await recorder.updateComplete;
     expect(button.getAttribute('aria-label')).to.equal('Stop recording');
     expect(button.getAttribute('aria-pressed')).to.equal('true');
