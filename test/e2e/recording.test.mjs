@@ -97,7 +97,8 @@ for (const kind of ['chromium', 'firefox']) {
       assert.match(played.mimeType, /^video\//);
       // At least the 3 s recorded; on a busy machine the stop may land later, so compare with the time it ran.
       assert.ok(played.recorded >= 3, `recorded for ${played.recorded} s`);
-      assert.ok(played.duration >= 2.5 && Math.abs(played.duration - played.recorded) < 1.5, `plays for ${played.duration} s of ${played.recorded} s recorded`);
+      // The file can be shorter than the wall-clock time (a starved canvas capture skips time) but never longer.
+      assert.ok(played.duration >= 2.5 && played.duration <= played.recorded + 1, `plays for ${played.duration} s of ${played.recorded} s recorded`);
       assert.ok(played.frames >= 5, `${played.frames} frames decoded`);
       assert.ok(played.width > 0);
 
