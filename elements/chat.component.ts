@@ -1,10 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Peer, RemotePeer } from '../src/index.js';
+import type { Peer, PeerixError, RemotePeer } from '../src/index.js';
 import { PeerixMember } from './member.js';
 import { remoteName } from './names.js';
-import type { ChatMessageDetail, UnreadDetail } from './events.js';
+import type { ChatMessageDetail, ErrorDetail, FileDetail, UnreadDetail } from './events.js';
+import { FileTransfers, type Transfer, type TransferClient } from './file-transfers.js';
+import { parseSize } from './file-transfer-protocol.js';
+import { renderTransfer, transferStyles } from './file-transfer-view.js';
 import { controlStyles } from './shared.styles.js';
 import { chatStyles } from './chat.styles.js';
 
@@ -16,6 +19,8 @@ export interface ChatEntry {
   time: Date;
   local: boolean;
   remoteId?: string;
+  /** Set for a file sent or received (with `files`): the transfer, updated as it runs. */
+  transfer?: Transfer;
 }
 
 interface Pending {
@@ -47,12 +52,18 @@ let nextId = 1;
  * @attr placeholder - Placeholder of the text field (default "Write a message…").
  * @attr send-label - Text of the send button (default "Send").
  * @attr you-label - Your name when the room has none (default "You").
+ * @attr files - Adds an attach button (and drop and paste) that sends files; transfers show as chat entries (see `<peerix-file-share>`).
+ * @attr files-label - The data channel label for files (default `files`, shared with `<peerix-file-share>`).
+ * @attr max-size - With `files`: largest file sent or accepted (`64M`, `2G`, bytes; default 2G).
+ * @attr attach-label - Accessible name of the attach button (default "Attach files").
  *
  * @prop {Peer | null} peer - A `Peer` to chat through instead of the enclosing room's.
  * @prop {ChatEntry[]} messages - The messages (read-only).
  *
  * @fires peerix-chat-message - A message was sent or received. `detail: { text, name, time, local, remote? }`.
  * @fires peerix-unread - The unread count changed. `detail: { count }`.
+ * @fires peerix-file - With `files`: a file arrived verified, or a recipient confirmed one. `detail: { name, size, type, blob, remote, direction, checksum }`.
+ * @fires peerix-error - With `files`: a file was refused or a transfer failed. `detail: { error, message, remote? }`.
  *
  * @slot heading - Replaces the header text.
  * @slot send-label - Replaces the send button's text.
@@ -66,7 +77,9 @@ let nextId = 1;
  * @csspart text - A message's text.
  * @csspart form - The form with the text field.
  * @csspart input - The text field.
- * @csspart button - Every button; the send button is also `send-button`.
+ * @csspart button - Every button; the send button is also `send-button`, the attach button `attach-button`, cancel buttons `cancel-button`.
+ * @csspart file-input - With `files`: the (hidden) `<input type="file" multiple>` the attach button opens.
+ * @csspart file - A file entry's content; also `file-name` or `file-link` (a received, verified file), `file-meta`, `file-status`, `progress`.
  *
  * @cssprop --peerix-chat-background - Background of the chat.
  * @cssprop --peerix-chat-min-height - Smallest height of the message list.
@@ -75,8 +88,8 @@ let nextId = 1;
  * @cssprop --peerix-unread-background - Unread badge background.
  * @cssprop --peerix-unread-color - Unread badge text color.
  */
-export class PeerixChat extends PeerixMember {
-  static override styles = [controlStyles, chatStyles];
+export class PeerixChat extends PeerixMember implements TransferClient {
+  static override styles = [controlStyles, transferStyles, chatStyles];
 
   @property() label = 'chat';
   @property({ type: Boolean, reflect: true }) collapsed = false;
@@ -88,13 +101,22 @@ export class PeerixChat extends PeerixMember {
   @property() placeholder = 'Write a message…';
   @property({ attribute: 'send-label' }) sendLabel = 'Send';
   @property({ attribute: 'you-label' }) youLabel = 'You';
+  @property({ type: Boolean, reflect: true }) files = false;
+  @property({ attribute: 'files-label' }) filesLabel = 'files';
+  @property({ attribute: 'max-size' }) maxSize = '';
+  @property({ attribute: 'attach-label' }) attachLabel = 'Attach files';
 
   @state() private _messages: ChatEntry[] = [];
   @query('.log') private _log?: HTMLElement;
-  @query('input') private _input?: HTMLInputElement;
+  @query('input[part="input"]') private _input?: HTMLInputElement;
+  @query('input[type="file"]') private _fileInput?: HTMLInputElement;
+  @state() private _fileRevision = 0;
 
   #outbox: Pending[] = [];
   #unsubscribe: (() => void) | null = null;
+  #peer: Peer | null = null;
+  #files: FileTransfers | null = null;
+  #shownTransfers = new WeakSet<Transfer>();
 
   /** The messages on show, oldest first. */
   get messages(): ReadonlyArray<Readonly<ChatEntry>> {
@@ -116,12 +138,52 @@ export class PeerixChat extends PeerixMember {
     else this.#outbox.push({ payload, deliveredTo: new Set(), firstDelivery: 0 });
   }
 
+  /**
+   * With `files`: sends `files` to everyone (or the peer whose id is `to`); they show as chat entries.
+   * Returns the transfers; refused files come back failed, saying why.
+   */
+  sendFiles(files: Iterable<File>, options: { to?: string } = {}): Transfer[] {
+    return this.#files?.send(files, options) ?? [];
+  }
+
+  /** `max-size` in bytes (Infinity when unset or unreadable). */
+  get maxSizeBytes(): number {
+    const bytes = parseSize(this.maxSize);
+    return Number.isFinite(bytes) && bytes >= 0 ? bytes : Infinity;
+  }
+
+  // TransferClient (with `files`)
+  transfersChanged(): void {
+    for (const t of this.#files?.transfers ?? []) {
+      if (this.#shownTransfers.has(t)) continue;
+      this.#shownTransfers.add(t);
+      const local = t.direction === 'out';
+      this.#append({ id: nextId++, text: '', name: local ? this.#ownName(this.activePeer) : t.peerName, time: t.started, local, remoteId: t.remote?.id, transfer: t });
+      if (!local && (this.hidden || this.collapsed)) {
+        this.unread++;
+        this.emit<UnreadDetail>('peerix-unread', { count: this.unread });
+      }
+    }
+    this._fileRevision++;
+  }
+
+  fileCompleted(t: Transfer): void {
+    if (!t.blob || !t.remote) return;
+    this.emit<FileDetail>('peerix-file', { name: t.name, size: t.size, type: t.type, blob: t.blob, remote: t.remote, direction: t.direction, checksum: t.checksum ?? '' });
+  }
+
+  transferError(error: PeerixError, remote?: RemotePeer): void {
+    this.emit<ErrorDetail>('peerix-error', { error, message: error.message, ...(remote ? { remote } : {}) });
+  }
+
   /** Empties the message list. */
   clear(): void {
     this._messages = [];
   }
 
   protected override peerAttached(peer: Peer): void {
+    this.#peer = peer;
+    this.#syncFiles();
     peer.open({ label: this.label, ordered: true });
     const onMessage = ({ remote, label, data }: { remote: RemotePeer; label: string; data: string | ArrayBuffer }) => {
       if (label === this.label) this.#receive(remote, data);
@@ -141,10 +203,26 @@ export class PeerixChat extends PeerixMember {
   protected override peerDetached(_peer: Peer): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+    this.#peer = null;
+    this.#syncFiles();
+  }
+
+  /** Attaches to the room's file transfers while `files` is on and there is a peer. */
+  #syncFiles(): void {
+    const want = this.files && this.#peer ? this.#peer : null;
+    if (this.#files && (this.#files.peer !== want || this.#files.label !== this.filesLabel)) {
+      this.#files.release(this);
+      this.#files = null;
+    }
+    if (want && !this.#files) {
+      this.#files = FileTransfers.acquire(want, this.filesLabel, this);
+      this.transfersChanged();
+    }
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    if (changed.has('files') || changed.has('filesLabel')) this.#syncFiles();
     if ((changed.has('hidden') || changed.has('collapsed')) && !this.hidden && !this.collapsed && this.unread) {
       this.unread = 0;
       this.emit<UnreadDetail>('peerix-unread', { count: 0 });
@@ -202,6 +280,32 @@ export class PeerixChat extends PeerixMember {
     input.value = '';
   };
 
+  #picked = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    if (input.files?.length) this.sendFiles([...input.files]);
+    input.value = '';
+  };
+
+  #paste = (event: ClipboardEvent): void => {
+    const files = event.clipboardData?.files;
+    if (!this.files || !files?.length) return;
+    event.preventDefault();
+    this.sendFiles([...files]);
+  };
+
+  #dragOver = (event: DragEvent): void => {
+    if (!this.files || !event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+
+  #drop = (event: DragEvent): void => {
+    const files = event.dataTransfer?.files;
+    if (!this.files || !files?.length) return;
+    event.preventDefault();
+    this.sendFiles([...files]);
+  };
+
   #toggle = (): void => {
     this.collapsed = !this.collapsed;
   };
@@ -215,20 +319,36 @@ export class PeerixChat extends PeerixMember {
           ? html`<span class="unread" part="unread">${this.unread}<span class="visually-hidden"> unread</span></span>`
           : nothing}
       </button>
-      <div class="log" part="log" role="log" aria-live="polite" aria-label=${this.heading} tabindex="0" ?hidden=${this.collapsed}>
+      <div
+        class="log"
+        part="log"
+        role="log"
+        aria-live="polite"
+        aria-label=${this.heading}
+        tabindex="0"
+        ?hidden=${this.collapsed}
+        @dragover=${this.#dragOver}
+        @drop=${this.#drop}
+      >
         <ol>
           ${repeat(
             this._messages,
             (m) => m.id,
             (m) => html`<li class=${m.local ? 'local' : 'remote'} part=${m.local ? 'message local' : 'message remote'}>
               <span class="author" part="author">${m.name}</span><time part="time" datetime=${m.time.toISOString()}>${format(m.time)}</time>
-              <p class="text" part="text">${m.text}</p>
+              ${m.transfer ? renderTransfer(m.transfer, (t) => this.#files?.cancel(t)) : html`<p class="text" part="text">${m.text}</p>`}
             </li>`,
           )}
         </ol>
       </div>
-      <form part="form" @submit=${this.#submit} ?hidden=${this.collapsed}>
-        <input part="input" type="text" autocomplete="off" maxlength=${MAX_TEXT} aria-label=${this.inputLabel} placeholder=${this.placeholder} />
+      <form part="form" @submit=${this.#submit} ?hidden=${this.collapsed} @dragover=${this.#dragOver} @drop=${this.#drop}>
+        ${this.files
+          ? html`<button part="button attach-button" type="button" aria-label=${this.attachLabel} title=${this.attachLabel} @click=${() => this._fileInput?.click()}>
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l7.9-7.9" /></svg>
+              </button>
+              <input part="file-input" type="file" multiple hidden tabindex="-1" @change=${this.#picked} />`
+          : nothing}
+        <input part="input" type="text" autocomplete="off" maxlength=${MAX_TEXT} aria-label=${this.inputLabel} placeholder=${this.placeholder} @paste=${this.#paste} />
         <button part="button send-button" type="submit"><slot name="send-label">${this.sendLabel}</slot></button>
       </form>
     `;

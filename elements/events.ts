@@ -54,6 +54,31 @@ export interface ScreenShareDetail {
   stream: MediaStream | null;
 }
 
+/** `peerix-file` detail (`<peerix-file-share>`, `<peerix-chat files>`). */
+export interface FileDetail {
+  name: string;
+  size: number;
+  /** The declared MIME type (as the sender's browser reported it; not checked). */
+  type: string;
+  /** The file: what was sent, or what arrived and passed its SHA-256 check. */
+  blob: Blob;
+  /** The peer it came from or went to. */
+  remote: RemotePeer;
+  /** `in`: received; `out`: the recipient confirmed it whole. */
+  direction: 'in' | 'out';
+  /** The checksum both sides agreed on: hex SHA-256 of the SHA-256 digests of the file's slices (about 1 MiB each), in order. */
+  checksum: string;
+}
+
+/** `peerix-recording` detail (`<peerix-record-button>`). */
+export interface RecordingDetail {
+  /** The recording (WebM or MP4, as the browser records). */
+  blob: Blob;
+  mimeType: string;
+  /** Wall-clock length in ms. */
+  duration: number;
+}
+
 declare global {
   interface HTMLElementEventMap {
     'peerix-connection': CustomEvent<ConnectionDetail>;
@@ -74,5 +99,7 @@ declare global {
     'peerix-chat-message': CustomEvent<ChatMessageDetail>;
     'peerix-unread': CustomEvent<UnreadDetail>;
     'peerix-screen-share': CustomEvent<ScreenShareDetail>;
+    'peerix-file': CustomEvent<FileDetail>;
+    'peerix-recording': CustomEvent<RecordingDetail>;
   }
 }

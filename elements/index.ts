@@ -7,6 +7,8 @@ export { PeerixLocalMedia, type LocalMediaStatus } from './local-media.js';
 export { PeerixRemoteVideos } from './remote-videos.js';
 export { PeerixChat, type ChatEntry } from './chat.js';
 export { PeerixScreenShare } from './screen-share.js';
+export { PeerixFileShare, type Transfer, type TransferState } from './file-share.js';
+export { PeerixRecordButton } from './record-button.js';
 export { PeerixConference } from './conference.js';
 export { PeerixMember } from './member.js';
 export { roomContext, type RoomContext, type RoomMember } from './context.js';

@@ -4,6 +4,8 @@ import type { Peer } from '../src/index.js';
 export interface MediaState {
   muted: boolean;
   cameraOff: boolean;
+  /** Recording the call (`<peerix-record-button>`): shown to everyone, for consent. */
+  recording: boolean;
 }
 
 /** The data channel that carries `MediaState` between peers. */
@@ -18,7 +20,7 @@ const MAX_STATE_MESSAGE = 256;
  * or '' for the local state).
  */
 export class MediaStates extends EventTarget {
-  local: MediaState = { muted: false, cameraOff: false };
+  local: MediaState = { muted: false, cameraOff: false, recording: false };
   readonly #remote = new Map<string, MediaState>();
   readonly #peer: Peer;
 
@@ -43,13 +45,13 @@ export class MediaStates extends EventTarget {
 
   /** The last state a remote peer reported (all false until it did). */
   get(id: string): MediaState {
-    return this.#remote.get(id) ?? { muted: false, cameraOff: false };
+    return this.#remote.get(id) ?? { muted: false, cameraOff: false, recording: false };
   }
 
   /** Merges `patch` into the local state and tells every peer. */
   setLocal(patch: Partial<MediaState>): void {
     const next = { ...this.local, ...patch };
-    if (next.muted === this.local.muted && next.cameraOff === this.local.cameraOff) return;
+    if (next.muted === this.local.muted && next.cameraOff === this.local.cameraOff && next.recording === this.local.recording) return;
     this.local = next;
     this.#peer.send(JSON.stringify(next), { label: STATE_LABEL }).catch(() => {});
     this.#changed('');
@@ -64,8 +66,8 @@ function parseState(text: string): MediaState | null {
   try {
     const value: unknown = JSON.parse(text);
     if (!value || typeof value !== 'object') return null;
-    const { muted, cameraOff } = value as Record<string, unknown>;
-    return { muted: muted === true, cameraOff: cameraOff === true };
+    const { muted, cameraOff, recording } = value as Record<string, unknown>;
+    return { muted: muted === true, cameraOff: cameraOff === true, recording: recording === true };
   } catch {
     return null;
   }

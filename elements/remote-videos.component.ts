@@ -37,6 +37,7 @@ const SPEAKING_HOLD = 400;
  * @attr screen-label - The stream label shown large (default `screen`).
  * @attr speaking-threshold - Audio level (RMS, 0–1) above which someone is speaking (default 0.02).
  * @attr muted-text - Text of the muted badge (default "Muted").
+ * @attr recording-text - Text of the badge on the tile of a peer who records the call (default "Recording").
  * @attr camera-off-text - Text of the camera-off badge (default "Camera off").
  * @attr empty-text - Shown while there is no remote stream (default "Waiting for others to join…").
  *
@@ -45,10 +46,10 @@ const SPEAKING_HOLD = 400;
  * @slot empty - Replaces the text shown while nobody shares a stream.
  *
  * @csspart grid - The grid of tiles.
- * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off` and `screen` on tiles in that state.
+ * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording` and `screen` on tiles in that state.
  * @csspart video - Every remote `<video>`.
  * @csspart name - The sender's name.
- * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `state-badge`.
+ * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
  * @csspart avatar - The initial shown when the camera is off.
  * @csspart empty - The text shown without tiles.
  *
@@ -70,6 +71,7 @@ export class PeerixRemoteVideos extends PeerixMember {
   @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 0.02;
   @property({ attribute: 'muted-text' }) mutedText = 'Muted';
   @property({ attribute: 'camera-off-text' }) cameraOffText = 'Camera off';
+  @property({ attribute: 'recording-text' }) recordingText = 'Recording';
   @property({ attribute: 'empty-text' }) emptyText = 'Waiting for others to join…';
 
   @state() private _tiles: Tile[] = [];
@@ -224,19 +226,21 @@ export class PeerixRemoteVideos extends PeerixMember {
   #renderTile(tile: Tile) {
     const { remote, stream, label } = tile;
     const screen = label === this.screenLabel;
-    const state = this.#states?.get(remote.id) ?? { muted: false, cameraOff: false };
+    const state = this.#states?.get(remote.id) ?? { muted: false, cameraOff: false, recording: false };
+    const recording = !screen && state.recording;
     const muted = !screen && state.muted;
     const cameraOff = !screen && state.cameraOff;
     const speaking = this._speaking.has(tile.key);
     const name = remoteName(remote);
     const connected = remote.state === 'connected';
-    const parts = ['tile', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking'].filter(Boolean).join(' ');
+    const parts = ['tile', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording'].filter(Boolean).join(' ');
     return html`<figure
       class=${screen ? 'tile screen' : 'tile'}
       part=${parts}
       ?speaking=${speaking}
       ?muted=${muted}
       ?camera-off=${cameraOff}
+      ?recording=${recording}
       data-peer=${remote.id}
       data-label=${label}
       data-state=${remote.state}
@@ -247,6 +251,7 @@ export class PeerixRemoteVideos extends PeerixMember {
         <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>
         ${muted ? html`<span class="badge" part="badge muted-badge">${this.mutedText}</span>` : nothing}
         ${cameraOff ? html`<span class="badge" part="badge camera-off-badge">${this.cameraOffText}</span>` : nothing}
+        ${recording ? html`<span class="badge recording" part="badge recording-badge">${this.recordingText}</span>` : nothing}
         ${connected ? nothing : html`<span class="badge" part="badge state-badge">${remote.state}</span>`}
         ${speaking ? html`<span class="visually-hidden">speaking</span>` : nothing}
       </figcaption>

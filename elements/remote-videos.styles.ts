@@ -64,6 +64,9 @@ export const remoteVideosStyles = css`
     align-items: center;
     font-size: 0.85em;
   }
+  .badge.recording {
+    background: var(--peerix-recording-color, #c92a2a);
+  }
   .badge {
     background: var(--peerix-badge-background, rgb(0 0 0 / 0.65));
     color: var(--peerix-badge-color, #fff);
