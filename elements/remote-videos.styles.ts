@@ -64,8 +64,10 @@ export const remoteVideosStyles = css`
     align-items: center;
     font-size: 0.85em;
   }
+  /* Its own property: --peerix-recording-color is a text colour (light on the dark
+     stage), too light behind the badge's white text. */
   .badge.recording {
-    background: var(--peerix-recording-color, #c92a2a);
+    background: var(--peerix-recording-badge-background, #c92a2a);
   }
   .badge {
     background: var(--peerix-badge-background, rgb(0 0 0 / 0.65));
