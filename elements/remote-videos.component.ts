@@ -60,6 +60,7 @@ const SPEAKING_HOLD = 400;
  * @cssprop --peerix-screen-aspect-ratio - Aspect ratio of screen tiles.
  * @cssprop --peerix-badge-background - Badge background.
  * @cssprop --peerix-badge-color - Badge text color.
+ * @cssprop --peerix-recording-badge-background - Background of the recording badge (default #c92a2a, legible under the white badge text).
  * @cssprop --peerix-gap - Space between tiles.
  */
 export class PeerixRemoteVideos extends PeerixMember {

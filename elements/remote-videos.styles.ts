@@ -65,7 +65,8 @@ export const remoteVideosStyles = css`
     font-size: 0.85em;
   }
   .badge.recording {
-    background: var(--peerix-recording-color, #c92a2a);
+    /* Not --peerix-recording-color: themes set that for red text on the stage (light on dark), too light under white text. */
+    background: var(--peerix-recording-badge-background, #c92a2a);
   }
   .badge {
     background: var(--peerix-badge-background, rgb(0 0 0 / 0.65));
