@@ -12,12 +12,21 @@ interface Input {
 export class AudioBus {
   readonly context: AudioContext;
   readonly #out: MediaStreamAudioDestinationNode;
+  readonly #floor: ConstantSourceNode;
   #inputs = new Map<MediaStreamTrack, Input>();
   #samples = new Float32Array(512);
 
   constructor() {
     this.context = new AudioContext();
     this.#out = this.context.createMediaStreamDestination();
+    // Chromium's destination emits no samples at all while nothing is connected to
+    // it, and a MediaRecorder given that track waits for audio forever (a 0-byte
+    // recording of a mix with no voice yet). A constant 0 keeps silence flowing.
+    this.#floor = this.context.createConstantSource();
+    this.#floor.offset.value = 0;
+    this.#floor.connect(this.#out);
+    this.#floor.start();
+    if (this.context.state === 'suspended') void this.context.resume().catch(() => {});
   }
 
   /** One audio track that carries the sum (silence while there is nothing to mix). */
@@ -76,6 +85,8 @@ export class AudioBus {
 
   close(): void {
     for (const track of [...this.#inputs.keys()]) this.remove(track);
+    this.#floor.stop();
+    this.#floor.disconnect();
     this.track.stop();
     void this.context.close().catch(() => {});
   }
