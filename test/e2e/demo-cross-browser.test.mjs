@@ -54,7 +54,7 @@ test('demo: a Chromium page and a Firefox page see each other (video frames) and
   for (const [i, page] of pages.entries()) {
     await page.evaluate(() => {
       const chat = document.querySelector('peerix-conference').shadowRoot.querySelector('peerix-chat');
-      chat.shadowRoot.querySelector('input').focus();
+      chat.shadowRoot.querySelector('input[part="input"]').focus();
     });
     await page.keyboard.type(`hi from ${page.peerName}`);
     await page.keyboard.press('Enter');

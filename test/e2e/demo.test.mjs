@@ -73,7 +73,7 @@ test('three pages of the demo hold a call', { timeout: 120000 }, async () => {
   }
 
   // A chat message typed with the keyboard in one page appears in the other two.
-  const input = pages[0].locator('peerix-conference').locator('peerix-chat').locator('input');
+  const input = pages[0].locator('peerix-conference').locator('peerix-chat').locator('input[part="input"]');
   await input.click();
   await pages[0].keyboard.type('hello <b>everyone</b>');
   await pages[0].keyboard.press('Enter');
