@@ -5,6 +5,7 @@ import { MemoryDriver, Peer, PeerixError, type RemotePeer } from '../../src/inde
 import { SharedState, type SharedStateOptions } from '../../src/addons/state/index.js';
 import { encodeHello, encodePut, encodeSync } from '../../src/addons/state/wire.js';
 import { until } from '../engine/helpers.js';
+import { prng } from '../unit/fuzz-inputs.js';
 
 const room = () => `state-${Math.random()}`;
 const label = 'peerix-state';
@@ -34,16 +35,6 @@ async function connected(members: Member[]): Promise<void> {
   await until(() => members.every((x) => members.every((y) => x === y || open(x.peer, y.peer))), 'state channels open', 30000);
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('SharedState between peers', () => {
   let members: Member[] = [];

@@ -5,17 +5,8 @@ import { HybridClock, compareStamps, type Stamp } from '../../src/addons/state/c
 import { StateStore, type StateRecord } from '../../src/addons/state/store.js';
 import { decodeFrame, encodePut, encodeSync } from '../../src/addons/state/wire.js';
 import { parseFrozen } from '../../src/addons/state/json-value.js';
+import { prng } from '../unit/fuzz-inputs.js';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const limits = { maxDocBytes: 1 << 20, maxTombstones: 1000 };
 const rec = (key: string, wall: number, counter: number, node: string, value?: unknown): StateRecord => {
