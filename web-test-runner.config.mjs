@@ -29,21 +29,22 @@ function countingReporter(file) {
   return {
     onTestRunFinished({ sessions }) {
       let passed = 0;
-      let failed = 0;
-      const walk = (suite) => {
+      const failures = [];
+      const walk = (suite, path, where) => {
         for (const t of suite?.tests ?? []) {
           if (t.skipped) continue;
           if (t.passed) passed++;
-          else failed++;
+          else failures.push(`${where}: ${[...path, t.name].join(' > ')}`);
         }
-        for (const s of suite?.suites ?? []) walk(s);
+        for (const s of suite?.suites ?? []) walk(s, [...path, s.name], where);
       };
       for (const session of sessions) {
-        walk(session.testResults);
+        const where = `${session.testFile.replace(`${process.cwd()}/`, '')} (${session.browser.name})`;
+        walk(session.testResults, [], where);
         // A file that failed to load or threw outside a test counts as a failure.
-        if (!session.passed && (session.errors?.length ?? 0) > 0) failed++;
+        if (!session.passed && (session.errors?.length ?? 0) > 0) failures.push(`${where}: ${session.errors[0]?.message ?? 'failed outside any test'}`);
       }
-      writeFileSync(file, JSON.stringify({ passed, failed }));
+      writeFileSync(file, JSON.stringify({ passed, failed: failures.length, failures }));
     },
   };
 }

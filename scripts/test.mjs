@@ -40,6 +40,8 @@ if (process.env.PEERIX_NETNS !== '1' && process.env.PEERIX_NO_NETNS !== '1') {
 }
 
 const totals = { passed: 0, failed: 0 };
+/** Names of what failed, repeated at the end so the last lines of a CI log say what to fix. */
+const failures = [];
 const outDir = 'test-output';
 mkdirSync(outDir, { recursive: true });
 
@@ -60,7 +62,10 @@ if (wants('typecheck')) {
   for (const project of ['tsconfig.json', 'test/types/tsconfig.json']) {
     const code = await run('npx', ['tsc', '-p', project, '--noEmit']);
     if (code === 0) totals.passed++;
-    else totals.failed++;
+    else {
+      totals.failed++;
+      failures.push(`typecheck: tsc -p ${project}`);
+    }
   }
 }
 
@@ -70,13 +75,18 @@ if (wants('wtr')) {
   rmSync(results, { force: true });
   const code = await run('npx', ['wtr', '--config', 'web-test-runner.config.mjs'], { PEERIX_WTR_RESULTS: results });
   if (existsSync(results)) {
-    const { passed, failed } = JSON.parse(readFileSync(results, 'utf8'));
+    const { passed, failed, failures: names = [] } = JSON.parse(readFileSync(results, 'utf8'));
     totals.passed += passed;
     totals.failed += failed;
-    if (code !== 0 && failed === 0) totals.failed++; // the runner failed outside any test
+    failures.push(...names.map((name) => `wtr ${name}`));
+    if (code !== 0 && failed === 0) {
+      totals.failed++; // the runner failed outside any test
+      failures.push(`wtr: web-test-runner exited with ${code} outside any test`);
+    }
   } else {
     console.error('web-test-runner wrote no results: counting the suite as one failure');
     totals.failed++;
+    failures.push('wtr: no results written');
   }
 }
 
@@ -111,8 +121,14 @@ if (wants('e2e')) {
   const count = (name) => Number(text.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
   totals.failed += count('fail') + count('cancelled');
-  if (code !== 0 && count('fail') + count('cancelled') === 0) totals.failed++;
+  if (code !== 0 && count('fail') + count('cancelled') === 0) {
+    totals.failed++;
+    failures.push(`e2e: node --test exited with ${code} outside any test`);
+  }
+  // TAP "not ok N - name" lines (a failing test inside a suite names the suite too).
+  for (const [, name] of text.matchAll(/^\s*not ok \d+ - (.*)$/gm)) failures.push(`e2e: ${name}`);
 }
 
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed === 0 ? 0 : 1);
