@@ -9,7 +9,8 @@
 //
 // Environment: BENCH_RUNS (mesh runs, default 5), BENCH_TPUT_RUNS (default 3),
 // BENCH_CPU_SECONDS (default 30), BENCH_CPU_LIBS (default peerix,peerjs,simple-peer),
-// BENCH_ONLY (comma list of sections: mesh,video,signaling,throughput,size,cpu),
+// BENCH_ONLY (comma list of sections: mesh,video,trace,signaling,throughput,size,cpu),
+// BENCH_TRACE_RUNS (runs per traced join, default 3),
 // BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener).
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../test/browsers.mj
 import { startMosquitto, startPeerServer, startRelay, startCountingProxy } from './lib/servers.mjs';
 import { ROOT, buildPages, measureSizes } from './lib/build.mjs';
 import { renderMarkdown, renderSvg } from './lib/report.mjs';
+import { analyseRun, summariseRuns } from './lib/trace.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 3);
@@ -27,6 +29,7 @@ const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
 const CPU_LIBS = (process.env.BENCH_CPU_LIBS ?? 'peerix,peerjs,simple-peer').split(',');
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const MQTT_VIA = process.env.BENCH_MQTT_VIA ?? 'tcp';
+const TRACE_RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 3);
 const RAW_WINDOW = (process.env.BENCH_RAW_WINDOW ?? '1048576,262144').split(',').map(Number);
 const LIBS = ['peerix', 'trystero', 'peerjs', 'simple-peer'].filter((l) => !process.env.BENCH_LIBS || process.env.BENCH_LIBS.split(',').includes(l));
 const MESH_SIZES = (process.env.BENCH_MESH ?? '2,4,6').split(',').map(Number);
@@ -106,7 +109,7 @@ async function ensureBrowser() {
 }
 
 /** n pages of `lib`, one browser context each. */
-async function openPages(lib, n) {
+async function openPages(lib, n, { debug = process.env.BENCH_DEBUG } = {}) {
   await ensureBrowser();
   const contexts = [];
   const close = () => Promise.all(contexts.map((c) => within(5000, c.close(), 'context close').catch(() => {})));
@@ -116,7 +119,7 @@ async function openPages(lib, n) {
       contexts.push(context);
       const page = await context.newPage();
       page.on('console', (m) => { if (process.env.BENCH_CONSOLE) console.error(`[${lib} ${i}] ${m.type()}: ${m.text()}`); });
-      await page.goto(`${base}/bench/pages/index.html?lib=${lib}${process.env.BENCH_DEBUG ? `&debug=${process.env.BENCH_DEBUG}` : ""}`);
+      await page.goto(`${base}/bench/pages/index.html?lib=${lib}${debug ? `&debug=${encodeURIComponent(debug)}` : ''}`);
       await page.waitForFunction(() => window.benchReady || window.benchError, null, { timeout: 15000 });
       const loadError = await page.evaluate(() => window.benchError);
       if (loadError) throw new Error(`page did not load: ${loadError}`);
@@ -164,7 +167,7 @@ const results = {
   browser: `Chromium ${browserVersion}`,
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
   settings: { runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW },
-  mesh: {}, video: {}, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
+  mesh: {}, video: {}, trace: {}, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
 };
 
 // ─────────────────────────── time to full mesh ───────────────────────────
@@ -213,6 +216,38 @@ if (wants('video')) {
   for (const lib of LIBS) {
     log(`first video frame: ${lib} × ${RUNS}`);
     results.video[lib] = await attempt(`video ${lib}`, () => measureRuns(lib, 2, RUNS, { video: true }));
+  }
+}
+
+// ─────────────────────────── per-step trace of one join ───────────────────────────
+// Where the time to mesh goes, step by step, for every library alike (bench/pages/trace.js).
+async function traceRun(lib, n, video) {
+  // Peerix's debug lines (publish, receive, connection state) become steps too.
+  const { pages: list, close } = await openPages(lib, n, { debug: 'peerix:*' });
+  try {
+    const name = room();
+    await Promise.all(list.map((p, i) => join(p, { room: name, n, index: i, urls, video })));
+    await until(list, video ? (s) => s.every((x) => Object.keys(x.firstFrame).length >= n - 1) : meshDone(n), 30000, 'traced mesh');
+    return analyseRun(await Promise.all(list.map(async (p) => ({ status: await status(p), steps: await p.evaluate(() => window.bench.trace()) }))));
+  } finally {
+    await list.map((p) => p.evaluate(() => window.bench.leave()).catch(() => {})).reduce((a, b) => a.then(() => b), Promise.resolve());
+    await close();
+  }
+}
+
+const TRACES = [['N = 2, data channel', 2, false], ['N = 2, first video frame', 2, true], ['N = 6, data channels', 6, false]];
+if (wants('trace')) {
+  for (const [title, n, video] of TRACES) {
+    const byLib = {};
+    for (const lib of LIBS.filter((l) => l !== 'trystero')) {
+      log(`trace: ${lib} ${title} × ${TRACE_RUNS}`);
+      byLib[lib] = await attempt(`trace ${lib} ${title}`, async () => {
+        const runs = [];
+        for (let i = 0; i < TRACE_RUNS; i++) runs.push(await within(60000, traceRun(lib, n, video), `trace ${lib}`));
+        return summariseRuns(runs);
+      });
+    }
+    results.trace[`${title} (median of ${TRACE_RUNS})`] = byLib;
   }
 }
 

@@ -1,4 +1,5 @@
 // Markdown table and a hand-written SVG chart from compare.mjs's results.
+import { renderTrace } from './trace.mjs';
 const LIBS = ['peerix', 'trystero', 'peerjs', 'simple-peer'];
 const COLORS = { peerix: '#1f6feb', trystero: '#8250df', peerjs: '#d29922', 'simple-peer': '#2da44e', raw: '#6e7781' };
 
@@ -52,6 +53,14 @@ export function renderMarkdown(res) {
     out.push('');
     out.push('Target: no slower than the fastest other library, with encryption on (issue: ~0.42 s PeerJS/simple-peer, 1.1 s published Peerix, 1.26 s Trystero for N = 6).');
     out.push('');
+  }
+
+  if (Object.keys(res.trace ?? {}).length) {
+    out.push('## Where the time goes: a trace of one join');
+    out.push('');
+    out.push('The browser\'s WebRTC and WebSocket steps, the same for every library, and Peerix\'s own debug lines; each row is when the last connection of the mesh reached that step, in ms after the first `join` call (`BENCH_ONLY=trace`).');
+    out.push('');
+    for (const [title, byLib] of Object.entries(res.trace)) out.push(renderTrace(title, byLib));
   }
 
   if (Object.keys(res.signaling).length) {

@@ -3,17 +3,11 @@
 // Times are `performance.timeOrigin + performance.now()`: one clock for
 // every page of the machine, so a mesh time is max(end) − min(start).
 
-export const now = () => performance.timeOrigin + performance.now();
+// Every RTCPeerConnection the library makes (for library-neutral stats), and
+// the steps of each join (section `trace` of the bench).
+import { connections, steps } from './trace.js';
 
-// Every RTCPeerConnection the library makes, for library-neutral stats.
-const connections = [];
-const NativePC = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePC {
-  constructor(...args) {
-    super(...args);
-    connections.push(this);
-  }
-};
+export const now = () => performance.timeOrigin + performance.now();
 
 export async function camera() {
   return navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240, frameRate: 15 }, audio: false });
@@ -87,6 +81,10 @@ export function install(adapter) {
       }
       state.txEnd = now();
       return state.txStart;
+    },
+    /** The WebRTC and WebSocket steps this page went through (see trace.js). */
+    trace() {
+      return steps;
     },
     /** Sum of video frames decoded on every connection of this page. */
     async framesDecoded() {

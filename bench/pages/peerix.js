@@ -9,7 +9,8 @@ let client;
 install({
   name: 'peerix',
   async join({ room, urls, stream }, hooks) {
-    client = mqtt.connect(urls.mqtt, { protocolVersion: 5 });
+    // writeCache: false — mqtt.js otherwise builds 65,536 number buffers on the first write, in the join's critical path.
+    client = mqtt.connect(urls.mqtt, { protocolVersion: 5, writeCache: false });
     peer = new Peer({ driver: new MqttDriver({ client, prefix: 'peerix/' }) });
     peer.open({ label: 'data' });
     peer.on('channel:open', ({ remote, label }) => label === 'data' && hooks.open(remote.id));
