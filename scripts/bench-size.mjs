@@ -61,7 +61,10 @@ for (const name of ['state', 'yjs', 'recorder', 'mixer']) {
   row(`add-on peerix/addons/${name}`, await bundle(`src/addons/${name}/index.ts`, engineOrYjs), name === 'yjs' ? 'Yjs excluded' : '');
 }
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
-const elementsOnly = await bundle('elements/index.ts', (path) => path.startsWith('../src/') || CLIENTS.test(path));
+// The engine is any module under src/, whatever the importer's depth (elements/driver-descriptors/ too).
+const SRC = resolvePath('src');
+const engineOrClient = (path, importer) => CLIENTS.test(path) || (path.startsWith('.') && resolvePath(dirname(importer), path).startsWith(SRC));
+const elementsOnly = await bundle('elements/index.ts', engineOrClient);
 row('elements + Lit (engine excluded)', elementsOnly, 'target ≤ 28 KB');
 row('CDN dist/peerix-elements.js (elements + Lit + engine)', readFileSync('dist/peerix-elements.js', 'utf8'));
 if (existsSync('dist/peerix-elements.iife.js')) row('IIFE dist/peerix-elements.iife.js (+ mqtt inlined)', readFileSync('dist/peerix-elements.iife.js', 'utf8'));
