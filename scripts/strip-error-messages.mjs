@@ -21,8 +21,9 @@ function parameterTypeName(checker, call, index) {
   const signature = checker.getResolvedSignature(call);
   const params = signature?.declaration?.parameters;
   if (!params) return undefined;
-  const param = params[Math.min(index, params.length - 1)];
-  if (!param || (param.dotDotDotToken && index < params.length - 1)) return undefined;
+  const last = params[params.length - 1];
+  const param = index < params.length ? params[index] : last?.dotDotDotToken ? last : undefined;
+  if (!param || param.dotDotDotToken) return undefined;
   const type = param.type;
   return type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
 }
