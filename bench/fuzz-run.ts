@@ -9,7 +9,8 @@ import { createIdentity } from '../src/signaling/crypto.js';
 import { base64urlEncode } from '../src/signaling/encoding.js';
 import { Envelopes } from '../src/signaling/envelope.js';
 import { PairKeys, createSession, deriveRoomKeys } from '../src/signaling/keys.js';
-import { kinds, mutate, prng, seeds } from '../test/unit/fuzz-inputs.js';
+import { prng } from '../test/prng.js';
+import { kinds, mutate, seeds } from '../test/unit/fuzz-inputs.js';
 
 export interface FuzzResult {
   name: string;

@@ -133,10 +133,10 @@ export class PeerixConference extends LitElement {
   #watch(): void {
     const peer = this.peer;
     if (peer === this.#watched) return this.#recount();
-    this.#states?.removeEventListener('change', this.#recount);
+    this.#states?.off('change', this.#recount);
     this.#watched = peer;
     this.#states = peer ? mediaStates(peer) : null;
-    this.#states?.addEventListener('change', this.#recount);
+    this.#states?.on('change', this.#recount);
     this.#recount();
   }
 
@@ -150,7 +150,7 @@ export class PeerixConference extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#states?.removeEventListener('change', this.#recount);
+    this.#states?.off('change', this.#recount);
     this.#states = null;
     this.#watched = null;
   }

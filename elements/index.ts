@@ -12,8 +12,8 @@ export { PeerixRecordButton } from './record-button.js';
 export { PeerixConference } from './conference.js';
 export { PeerixMember } from './member.js';
 export { roomContext, type RoomContext, type RoomMember } from './context.js';
-export { mediaStates, MediaStates, STATE_LABEL, type MediaState } from './media-state.js';
-export { createDriver, provideDriverClient, MissingDriverPackageError, DRIVER_NAMES, type DriverName, type DriverConfig, type CreatedDriver, type DriverClientPackage, type DriverClientLoader } from './driver-factory.js';
+export { mediaStates, MediaStates, STATE_LABEL, type MediaState, type MediaStatesEvents } from './media-state.js';
+export { createDriver, provideDriverClient, MissingDriverPackageError, DRIVER_NAMES, type DriverName, type DriverConfig, type CreatedDriver, type DriverClientPackage, type DriverClientLoader, type DriverDescriptor } from './driver-factory.js';
 export { defineElement } from './define.js';
 export type * from './events.js';
 // The engine too, so one CDN file serves markup and script users alike.

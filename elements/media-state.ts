@@ -1,4 +1,4 @@
-import type { Peer } from '../src/index.js';
+import { Addon, type Peer } from '../src/index.js';
 
 /** What a peer tells the others about its media. */
 export interface MediaState {
@@ -8,44 +8,63 @@ export interface MediaState {
   recording: boolean;
 }
 
+/** The events of {@link MediaStates}: `change` names the peer whose state changed ('' for the local one). */
+export interface MediaStatesEvents {
+  change: { id: string };
+}
+
 /** The data channel that carries `MediaState` between peers. */
 export const STATE_LABEL = 'peerix-state';
 
 const MAX_STATE_MESSAGE = 256;
 
-/**
- * Media state exchange for one `Peer`: the local state is sent to every
- * peer when the `peerix-state` channel opens and whenever it changes;
- * the remote states are kept by peer id. Fires `change` (detail: peer id,
- * or '' for the local state).
- */
-export class MediaStates extends EventTarget {
-  local: MediaState = { muted: false, cameraOff: false, recording: false };
-  readonly #remote = new Map<string, MediaState>();
-  readonly #peer: Peer;
+const NONE: MediaState = Object.freeze({ muted: false, cameraOff: false, recording: false });
 
-  constructor(peer: Peer) {
+/**
+ * Media state exchange, an add-on: the local state is sent to every peer when
+ * the `peerix-state` channel opens and whenever it changes; the remote states
+ * are kept by peer id. Fires `change` ({ id }: the peer id, or '' for the local
+ * state). `new MediaStates(peer)` attaches itself; `peer.detach(states)` stops it.
+ */
+export class MediaStates extends Addon<MediaStatesEvents, Peer> {
+  local: MediaState = { ...NONE };
+  readonly #remote = new Map<string, MediaState>();
+
+  constructor(peer?: Peer) {
     super();
-    this.#peer = peer;
+    peer?.attach(this);
+  }
+
+  override attach(peer: Peer): void {
+    super.attach(peer);
     peer.open({ label: STATE_LABEL, ordered: true });
-    peer.on('channel:open', ({ remote, label }) => {
+    this.listen(peer, 'channel:open', ({ remote, label }) => {
       if (label === STATE_LABEL) remote.send(JSON.stringify(this.local), { label }).catch(() => {});
     });
-    peer.on('channel:message', ({ remote, label, data }) => {
+    this.listen(peer, 'channel:message', ({ remote, label, data }) => {
       if (label !== STATE_LABEL || typeof data !== 'string' || data.length > MAX_STATE_MESSAGE) return;
       const state = parseState(data);
       if (!state) return;
       this.#remote.set(remote.id, state);
-      this.#changed(remote.id);
+      this.emit('change', { id: remote.id });
     });
-    peer.on('connection:closed', ({ remote }) => {
-      if (this.#remote.delete(remote.id)) this.#changed(remote.id);
+    this.listen(peer, 'connection:closed', ({ remote }) => {
+      if (this.#remote.delete(remote.id)) this.emit('change', { id: remote.id });
     });
+  }
+
+  override detach(peer: Peer): void {
+    super.detach(peer);
+    for (const id of [...this.#remote.keys()]) {
+      if (!peer.connections.has(id)) continue;
+      this.#remote.delete(id);
+      this.emit('change', { id });
+    }
   }
 
   /** The last state a remote peer reported (all false until it did). */
   get(id: string): MediaState {
-    return this.#remote.get(id) ?? { muted: false, cameraOff: false, recording: false };
+    return this.#remote.get(id) ?? { ...NONE };
   }
 
   /** Merges `patch` into the local state and tells every peer. */
@@ -53,12 +72,8 @@ export class MediaStates extends EventTarget {
     const next = { ...this.local, ...patch };
     if (next.muted === this.local.muted && next.cameraOff === this.local.cameraOff && next.recording === this.local.recording) return;
     this.local = next;
-    this.#peer.send(JSON.stringify(next), { label: STATE_LABEL }).catch(() => {});
-    this.#changed('');
-  }
-
-  #changed(id: string): void {
-    this.dispatchEvent(new CustomEvent<string>('change', { detail: id }));
+    for (const peer of this.peers) peer.send(JSON.stringify(next), { label: STATE_LABEL }).catch(() => {});
+    this.emit('change', { id: '' });
   }
 }
 
@@ -75,7 +90,7 @@ function parseState(text: string): MediaState | null {
 
 const registry = new WeakMap<Peer, MediaStates>();
 
-/** The (one) media state exchange of `peer`, made on first use. */
+/** The (one) media state exchange of `peer`, made and attached on first use. */
 export function mediaStates(peer: Peer): MediaStates {
   let states = registry.get(peer);
   if (!states) registry.set(peer, (states = new MediaStates(peer)));

@@ -110,13 +110,13 @@ export class PeerixRemoteVideos extends PeerixMember {
     peer.on('stream:remove', onStreamRemove);
     peer.on('track', onTrack);
     peer.on('connection', onConnection);
-    states.addEventListener('change', onState);
+    states.on('change', onState);
     this.#unsubscribe = () => {
       peer.off('stream:add', onStreamAdd);
       peer.off('stream:remove', onStreamRemove);
       peer.off('track', onTrack);
       peer.off('connection', onConnection);
-      states.removeEventListener('change', onState);
+      states.off('change', onState);
     };
     // Late subscriber: replay what is already there.
     for (const remote of peer.connections.values()) {

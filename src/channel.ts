@@ -1,4 +1,4 @@
-import { PeerixError } from './errors.js';
+import { PeerixError, type ErrorMessage } from './errors.js';
 import { IncomingBudget, Reassembly, type Assembled, type ReassemblyLimits } from './reassembly.js';
 import { toArrayBuffer } from './rtc.js';
 import type { SendData, SendOptions } from './types.js';
@@ -333,7 +333,7 @@ export class Channel {
     this.#host.onMessage(this, result.isText ? decoder.decode(result.bytes) : result.bytes.buffer as ArrayBuffer);
   }
 
-  #reject(reason: string): void {
+  #reject(reason: ErrorMessage): void {
     this.#host.onError(this, new PeerixError('ERR_CHANNEL', `channel "${this.label}": ${reason}`));
   }
 

@@ -1,4 +1,4 @@
-import type { Addon } from './addons/addon.js';
+import type { AddonLike as Addon } from './addons/addon.js';
 import { createDebug } from './debug.js';
 import { Driver, type DriverEvents } from './drivers/driver.js';
 import { MemoryDriver } from './drivers/memory.js';

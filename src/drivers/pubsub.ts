@@ -1,5 +1,5 @@
 import { Driver, type DriverHandler, type DriverMessage } from './driver.js';
-import { PeerixError, toPeerixError } from '../errors.js';
+import { PeerixError, toPeerixError, type ErrorMessage } from '../errors.js';
 
 /** Messages a driver holds while its transport is down; more is an `error`, never a silent loss. */
 export const OUTBOX_LIMIT = 256;
@@ -71,12 +71,12 @@ export abstract class PubSubDriver extends Driver {
   }
 
   /** Reports a failed transport call as an `ERR_DRIVER` event. */
-  protected fail(what: string, error?: unknown): void {
+  protected fail(what: ErrorMessage, error?: unknown): void {
     this.reportError(toPeerixError(error ?? new Error('refused by the server'), 'ERR_DRIVER', `${this.constructor.name}: ${what} failed`));
   }
 
   /** Runs a transport call; a throw or a rejection becomes an `ERR_DRIVER` event. */
-  protected guard(fn: () => void | Promise<void>, what: string): Promise<void> | void {
+  protected guard(fn: () => void | Promise<void>, what: ErrorMessage): Promise<void> | void {
     try {
       const result = fn();
       if (result) return result.catch((error: unknown) => this.fail(what, error));

@@ -10,7 +10,7 @@
  * and UTF-8 sequence is checked, and the only thing it throws is a
  * PeerixError (ERR_DECODE, or ERR_TOO_LARGE when a cap is exceeded).
  */
-import { PeerixError } from '../errors.js';
+import { PeerixError, type ErrorMessage } from '../errors.js';
 import { Kind } from './messages.js';
 import type {
   ChannelOptions,
@@ -42,11 +42,11 @@ const textEncoder = new TextEncoder();
 // ignoreBOM keeps a leading U+FEFF as data instead of silently dropping it.
 const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function decodeError(message: string): PeerixError {
+function decodeError(message: ErrorMessage): PeerixError {
   return new PeerixError('ERR_DECODE', message);
 }
 
-function invalid(message: string): PeerixError {
+function invalid(message: ErrorMessage): PeerixError {
   return new PeerixError('ERR_INVALID_ARGUMENT', message);
 }
 

@@ -14,7 +14,7 @@
  * room's namespace, re-addressed, or re-attributed to another sender or session.
  * Addressed messages use the pair key of both peers' current sessions.
  */
-import { PeerixError } from '../errors.js';
+import { PeerixError, type ErrorMessage } from '../errors.js';
 import { decodeMessage, encodeMessage, isKindNumber, kindNumber, MAX_BODY_BYTES, Reader, Writer } from './codec.js';
 import { decompress, maybeCompress } from './compression.js';
 import { publicKeyFromId, toBuffer, utf8 } from './crypto.js';
@@ -69,7 +69,7 @@ export interface OpenedEnvelope {
   addressed: boolean;
 }
 
-function fail(code: 'ERR_DECODE' | 'ERR_UNEXPECTED' | 'ERR_AUTH' | 'ERR_STALE' | 'ERR_REPLAY' | 'ERR_TOO_LARGE' | 'ERR_VERSION', message: string, peerId?: string): PeerixError {
+function fail(code: 'ERR_DECODE' | 'ERR_UNEXPECTED' | 'ERR_AUTH' | 'ERR_STALE' | 'ERR_REPLAY' | 'ERR_TOO_LARGE' | 'ERR_VERSION', message: ErrorMessage, peerId?: string): PeerixError {
   return new PeerixError(code, message, peerId === undefined ? {} : { peerId });
 }
 

@@ -5,7 +5,7 @@ import { MemoryDriver, Peer, PeerixError, type RemotePeer } from '../../src/inde
 import { SharedState, type SharedStateOptions } from '../../src/addons/state/index.js';
 import { encodeHello, encodePut, encodeSync } from '../../src/addons/state/wire.js';
 import { until } from '../engine/helpers.js';
-import { prng } from '../unit/fuzz-inputs.js';
+import { prng } from '../prng.js';
 
 const room = () => `state-${Math.random()}`;
 const label = 'peerix-state';

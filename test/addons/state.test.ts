@@ -5,7 +5,7 @@ import { HybridClock, compareStamps, type Stamp } from '../../src/addons/state/c
 import { StateStore, type StateRecord } from '../../src/addons/state/store.js';
 import { decodeFrame, encodePut, encodeSync } from '../../src/addons/state/wire.js';
 import { parseFrozen } from '../../src/addons/state/json-value.js';
-import { prng } from '../unit/fuzz-inputs.js';
+import { prng } from '../prng.js';
 
 
 const limits = { maxDocBytes: 1 << 20, maxTombstones: 1000 };

@@ -238,6 +238,18 @@ test("require('peerix') gives the engine in Node; require('peerix/elements') say
   assert.equal(esm.stdout.trim(), 'function function');
 });
 
+test('errors: short messages by default, the long ones with the development condition (docs/errors.md packed)', () => {
+  assert.ok(tarball.files.some((f) => f.path === 'docs/errors.md'), 'docs/errors.md is packed');
+  const code = "const { Peer, PeerixError } = await import('peerix'); try { new Peer({ driver: 1 }); } catch (e) { console.log(e instanceof PeerixError, e.code, e.message); }";
+  const run = (...flags) => spawnSync(process.execPath, [...flags, '--input-type=module', '-e', code], { cwd: scratch, encoding: 'utf8' });
+  const plain = run();
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.equal(plain.stdout.trim(), 'true ERR_INVALID_ARGUMENT ERR_INVALID_ARGUMENT: invalid argument (see peerix docs/errors.md#err_invalid_argument)');
+  const dev = run('--conditions=development');
+  assert.equal(dev.status, 0, dev.stderr);
+  assert.equal(dev.stdout.trim(), 'true ERR_INVALID_ARGUMENT options.driver must be a Driver instance');
+});
+
 for (const [bundler, bundle] of [['esbuild', bundleWithEsbuild], ['Rollup', bundleWithRollup]]) {
   test(`${bundler}: import { Peer, MqttDriver } from 'peerix' + mqtt: two pages connect through Mosquitto`, { timeout: 180000 }, async () => {
     const url = await bundle('engine', APP_ENGINE);

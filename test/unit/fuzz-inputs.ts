@@ -1,22 +1,10 @@
 /**
  * Inputs shared by the fuzz tests (test/unit/fuzz.test.ts) and the long fuzz
- * run (`npm run bench:fuzz`): a deterministic PRNG, one valid message of each
+ * run (`npm run bench:fuzz`; the PRNG is test/prng.js): one valid message of each
  * shape, and mutations of valid bytes.
  */
 import { Kind } from '../../src/signaling/messages.js';
 import type { CompactCandidate, KindNumber, SignalMessage } from '../../src/signaling/messages.js';
-
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const candidate: CompactCandidate = {
   foundation: '2395300328', component: 1, protocol: 'udp', priority: 2122260223, address: '198.18.0.1', port: 54321, type: 'host',

@@ -4,7 +4,8 @@ import { decodeFrame, decodeMessage, encodeFrame, encodeMessage, kindNumber } fr
 import { createIdentity } from '../../src/signaling/crypto.js';
 import { PairKeys, deriveRoomKeys } from '../../src/signaling/keys.js';
 import { Envelopes } from '../../src/signaling/envelope.js';
-import { kinds, mutate, prng, seeds } from './fuzz-inputs.js';
+import { prng } from '../prng.js';
+import { kinds, mutate, seeds } from './fuzz-inputs.js';
 
 function expectPeerixError(error: unknown, allowed: string[]): void {
   if (!(error instanceof PeerixError)) throw new Error(`a foreign error escaped: ${String(error)}`);

@@ -52,7 +52,7 @@ const SPEAKER_MARGIN = 1.5;
  * Audio, every video drawn on a canvas (grid or speaker layout, names under
  * each picture) and captured. `peer.attach(mixer)`, then share or record `mixer.stream`.
  */
-export class Mixer extends Addon {
+export class Mixer extends Addon<Record<never, never>, Peer> {
   #options: Required<MixerOptions>;
   #sources = new Map<string, Source>();
   #gains = new Map<string, number>();

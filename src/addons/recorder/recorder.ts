@@ -1,7 +1,5 @@
 import { Addon } from '../addon.js';
-import { AddonEvents } from '../events.js';
 import { observeCalls } from '../observe.js';
-import type { EventName, EventPayload, Listener } from '../../emitter.js';
 import { PeerixError, toPeerixError } from '../../errors.js';
 import type { Peer } from '../../peer.js';
 import type { SendData, SendOptions } from '../../types.js';
@@ -45,10 +43,9 @@ const DEFAULT_MAX_LOG_BYTES = 16 * 1024 * 1024;
  * stream and `labels`, the messages of those data channels as NDJSON lines
  * `{ t, from, label, data }`.
  */
-export class Recorder extends Addon {
+export class Recorder extends Addon<RecorderEvents, Peer> {
   readonly stream: MediaStream | null;
   #options: RecorderOptions;
-  #events = new AddonEvents<RecorderEvents>();
   #state: RecorderState = 'inactive';
   #mimeType = '';
   #chunks: Blob[] = [];
@@ -95,16 +92,6 @@ export class Recorder extends Addon {
     return this.#mimeType;
   }
 
-  on<N extends EventName<RecorderEvents>>(name: N, listener: Listener<EventPayload<RecorderEvents, N>>): this {
-    this.#events.on(name, listener);
-    return this;
-  }
-
-  off<N extends EventName<RecorderEvents>>(name: N, listener?: Listener<EventPayload<RecorderEvents, N>>): this {
-    this.#events.off(name, listener);
-    return this;
-  }
-
   start(): void {
     if (this.#state !== 'inactive') throw new PeerixError('ERR_INVALID_STATE', `start() while ${this.#state}`);
     this.#chunks = [];
@@ -113,21 +100,21 @@ export class Recorder extends Addon {
     else this.#startLog();
     this.#stopped = new Promise((resolve) => (this.#finish = resolve));
     this.#state = 'recording';
-    this.#events.fire('start', {});
+    this.emit('start', {});
   }
 
   pause(): void {
     if (this.#state !== 'recording') return;
     this.#media?.pause();
     this.#state = 'paused';
-    this.#events.fire('pause', {});
+    this.emit('pause', {});
   }
 
   resume(): void {
     if (this.#state !== 'paused') return;
     this.#media?.resume();
     this.#state = 'recording';
-    this.#events.fire('resume', {});
+    this.emit('resume', {});
   }
 
   /** Stops and resolves to the whole recording (empty if never started). */
@@ -186,11 +173,11 @@ export class Recorder extends Addon {
     media.ondataavailable = (event) => {
       if (!event.data.size) return;
       if (this.#options.store !== false) this.#chunks.push(event.data);
-      this.#events.fire('data', { blob: event.data });
+      this.emit('data', { blob: event.data });
     };
     media.onerror = (event) => {
       const cause = (event as Event & { error?: unknown }).error;
-      this.#events.fire('error', { error: new PeerixError('ERR_MEDIA', `recording failed${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause }) });
+      this.emit('error', { error: new PeerixError('ERR_MEDIA', `recording failed${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause }) });
     };
     media.onstop = () => this.#end();
     try {
@@ -213,7 +200,7 @@ export class Recorder extends Addon {
     if (this.#stopping) return;
     if (media.state === 'inactive') {
       // Stopped by the browser without a stop event (seen in Firefox with codecs the tracks lack).
-      this.#events.fire('error', { error: new PeerixError('ERR_MEDIA', `the browser stopped recording ${this.#mimeType} by itself`) });
+      this.emit('error', { error: new PeerixError('ERR_MEDIA', `the browser stopped recording ${this.#mimeType} by itself`) });
       return this.#end();
     }
     const current = new Set(this.stream?.getTracks() ?? []);
@@ -240,7 +227,7 @@ export class Recorder extends Addon {
     if (this.#state !== 'recording' || this.#media || !this.#labels.has(label)) return;
     const max = this.#options.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
     if (this.#log.bytes + LineBuffer.size(data) > max) {
-      this.#events.fire('error', { error: new PeerixError('ERR_TOO_LARGE', `the channel log reached its ${max}-byte limit: recording stopped` ) });
+      this.emit('error', { error: new PeerixError('ERR_TOO_LARGE', `the channel log reached its ${max}-byte limit: recording stopped` ) });
       void this.#stopLog();
       return;
     }
@@ -257,7 +244,7 @@ export class Recorder extends Addon {
     const blob = await this.#log.take();
     if (!blob.size) return;
     if (this.#options.store !== false) this.#chunks.push(blob);
-    this.#events.fire('data', { blob });
+    this.emit('data', { blob });
   }
 
   async #stopLog(): Promise<void> {
@@ -286,6 +273,6 @@ export class Recorder extends Addon {
     this.#result = blob;
     this.#finish?.(blob);
     this.#finish = null;
-    this.#events.fire('stop', { blob });
+    this.emit('stop', { blob });
   }
 }

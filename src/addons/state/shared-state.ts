@@ -1,9 +1,9 @@
 import { createDebug } from '../../debug.js';
+import { Addon } from '../addon.js';
 import { PeerixError, toPeerixError } from '../../errors.js';
 import type { Peer } from '../../peer.js';
 import type { RemotePeer } from '../../remote-peer.js';
 import { HybridClock } from './clock.js';
-import { EventedAddon } from './evented-addon.js';
 import { parseFrozen, utf8Length, type JsonValue } from './json-value.js';
 import { StateStore, type StateRecord } from './store.js';
 import { decodeFrame, encodeHello, encodePut, encodeSync, type WireLimits } from './wire.js';
@@ -43,7 +43,7 @@ const STATE_INTERVAL_MS = 1000;
  * A JSON map replicated over a room: last writer wins per key by hybrid
  * logical clock (writer id as tie-break). `peer.attach(state)` to use it.
  */
-export class SharedState extends EventedAddon<SharedStateEvents> {
+export class SharedState extends Addon<SharedStateEvents, Peer> {
   readonly label: string;
   readonly options: Readonly<Required<Omit<SharedStateOptions, 'label'>>>;
   #store: StateStore;

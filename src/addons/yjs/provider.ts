@@ -2,10 +2,10 @@ import { applyUpdate, encodeStateAsUpdate, encodeStateVector, type Doc } from 'y
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { createDebug } from '../../debug.js';
+import { Addon } from '../addon.js';
 import { PeerixError, toPeerixError } from '../../errors.js';
 import type { Peer } from '../../peer.js';
 import type { RemotePeer } from '../../remote-peer.js';
-import { EventedAddon } from '../state/evented-addon.js';
 import { MessageReader, encodeMessage } from './varint.js';
 
 const debug = createDebug('peerix:yjs');
@@ -46,7 +46,7 @@ type RemoteOrigin = { [FROM_REMOTE]: RemotePeer };
  * Syncs a Y.Doc over a Peerix room: y-protocols sync (step 1, step 2,
  * updates) and awareness on one data channel with every peer.
  */
-export class PeerixProvider extends EventedAddon<PeerixProviderEvents> {
+export class PeerixProvider extends Addon<PeerixProviderEvents, Peer> {
   readonly doc: Doc;
   readonly peer: Peer;
   readonly awareness: Awareness;

@@ -1,6 +1,7 @@
 // One peer per page with a SharedState and a Y.Doc on PeerixProvider, over MQTT:
 // window.start(options), window.edit(ms), window.snapshot(). Used by test/e2e/state.test.mjs.
 import { MqttDriver, Peer, SharedState, PeerixProvider, Y } from '/__state/bundle.js';
+import { prng } from '/test/prng.js';
 
 window.log = { errors: [], syncs: 0, synced: 0, connection: [] };
 window.start = async ({ url, room, name, seed }) => {
@@ -48,14 +49,4 @@ window.edit = (ms, { prefix = '' } = {}) => new Promise((resolve) => {
 window.snapshot = () => JSON.stringify({ map: state.toJSON(), text: doc.getText('t').toString(), ymap: Object.fromEntries(Object.entries(doc.getMap('m').toJSON()).sort(([x], [y]) => (x < y ? -1 : 1))) });
 window.presence = () => [...provider.awareness.getStates().values()].map((s) => s.user?.name).filter(Boolean).sort();
 
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 window.ready = true;
