@@ -39,7 +39,8 @@ export const mqtt = defineDriver({
     const connect = lib.connect.bind(lib);
     const { MqttDriver } = await import('../../src/drivers/mqtt.js');
     const auth = token ? { username: key || 'peerix', password: token } : {};
-    const client = await openMqtt((version) => connect(websocketUrl(url, '/mqtt'), { protocolVersion: version, ...auth }));
+    // writeCache: false — mqtt.js otherwise builds 65,536 number buffers on its first write, blocking the page at join.
+    const client = await openMqtt((version) => connect(websocketUrl(url, '/mqtt'), { protocolVersion: version, writeCache: false, ...auth }));
     return created(new MqttDriver({ client: client as never, prefix }), () => client.end(true));
   },
 });
