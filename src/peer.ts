@@ -5,8 +5,9 @@ import { MemoryDriver } from './drivers/memory.js';
 import { Admission, type SetupSlot } from './admission.js';
 import { Emitter, type Listener } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
-import { resolveRtc, isMediaStream, type Rtc } from './rtc.js';
-import { RemotePeer, toShareEntry, type DisposeReason, type RemoteHost, type ShareEntry } from './remote-peer.js';
+import { resolveRtc, type Rtc } from './rtc.js';
+import { RemotePeer, type DisposeReason, type PeerEvents, type RemoteHost } from './remote-peer.js';
+import { findShare, liveTracks, toShareEntry, type ShareEntry, type ShareTarget } from './shares.js';
 import { resolveLimits, type RemoteLimits } from './limits.js';
 import { createIdentity, publicKeyFromId, type Identity } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
@@ -18,7 +19,6 @@ import type {
   JoinOptions,
   Metadata,
   OpenOptions,
-  PeerEvents,
   PeerOptions,
   PeerState,
   SendData,
@@ -273,8 +273,8 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   /** Stops sharing a stream (by the stream, its label, or `{ label }`). Managed streams are stopped. */
-  unshare(target: MediaStream | string | { label: string }): void {
-    const entry = this.#findShare(target);
+  unshare(target: ShareTarget): void {
+    const entry = findShare(this.#shares, target, (e) => e);
     if (!entry) return;
     this.#shares.delete(entry.label);
     for (const remote of this.connections.values()) remote.unshare(entry.label);
@@ -529,7 +529,7 @@ export class Peer extends Emitter<PeerEvents> {
 
   *#liveShares(): Iterable<ShareEntry> {
     for (const entry of this.#shares.values()) {
-      if (entry.stream.getTracks().some((t) => t.readyState === 'live')) yield entry;
+      if (liveTracks(entry.stream).length) yield entry;
     }
   }
 
@@ -546,15 +546,6 @@ export class Peer extends Emitter<PeerEvents> {
     if (this.#rebuilds.size > 1024) this.#rebuilds.delete(this.#rebuilds.keys().next().value!);
     debug('rebuild through the broker for', remote.id.slice(0, 8));
     void this.#announce();
-  }
-
-  #findShare(target: MediaStream | string | { label: string }): ShareEntry | undefined {
-    if (typeof target === 'string') return this.#shares.get(target);
-    if (isMediaStream(target)) {
-      for (const entry of this.#shares.values()) if (entry.stream === target) return entry;
-      return undefined;
-    }
-    return target && typeof target === 'object' ? this.#shares.get((target as { label: string }).label) : undefined;
   }
 
   #teardownSignaling(): void {

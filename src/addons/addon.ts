@@ -1,6 +1,6 @@
 import type { EventName, EventPayload, Listener } from '../emitter.js';
 import type { Peer } from '../peer.js';
-import type { PeerEvents } from '../types.js';
+import type { PeerEvents } from '../remote-peer.js';
 
 /**
  * Base for add-ons: `peer.attach(addon)` calls `attach(peer)`,
