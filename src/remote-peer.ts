@@ -244,7 +244,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
 
   /** @internal An offer or answer that came through the broker. */
   receiveBrokerDescription(description: CompactDescription): void {
-    this.#negotiator.receive(expandDescription(description));
+    // Expanded in turn: a malformed one fails as an `error` event, never into the caller.
+    this.#negotiator.receive(() => expandDescription(description));
   }
 
   /** @internal Candidates that came through the broker. */

@@ -85,9 +85,9 @@ export class Negotiator {
     this.#brokerOffers = false;
   }
 
-  /** An offer or answer from the remote (through either path). */
-  receive(description: RTCSessionDescriptionInit): void {
-    this.enqueue(() => this.#onDescription(description));
+  /** An offer or answer from the remote (through either path); a function is read in turn (a failure is an `error`). */
+  receive(description: RTCSessionDescriptionInit | (() => RTCSessionDescriptionInit)): void {
+    this.enqueue(() => this.#onDescription(typeof description === 'function' ? description() : description));
   }
 
   /** Impolite side: the polite side needs an offer, with room for its new tracks. */

@@ -3,7 +3,7 @@
 // machine (who offers, who rolls back, who ignores), not WebRTC itself, which
 // the engine suites exercise in real browsers.
 import { expect } from '@open-wc/testing';
-import type { PeerixError } from '../../src/errors.js';
+import { PeerixError } from '../../src/errors.js';
 import { Negotiator, type NegotiatingConnection } from '../../src/remote/negotiator.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -210,6 +210,16 @@ describe('negotiator (perfect negotiation)', () => {
     expect(polite.errors[0]!.code).to.equal('ERR_UNEXPECTED');
     impolite.negotiator.negotiationNeeded();
     await until(() => polite.pc.log.length === 2 && stable(polite, impolite), 'a round after the error');
+  });
+
+  it('a description that cannot be read (a malformed broker message) is an error event in turn, never a throw into the caller', async () => {
+    const s = side('s', true, false);
+    s.negotiator.receive(() => {
+      throw new PeerixError('ERR_DECODE', 'malformed description');
+    });
+    await until(() => s.errors.length === 1, 'the error');
+    expect(s.errors[0]!.code).to.equal('ERR_DECODE');
+    expect(s.pc.log).to.deep.equal([]);
   });
 
   it('after dispose, nothing more is negotiated and failures are not reported', async () => {
