@@ -57,7 +57,7 @@ function section(title) {
 }
 
 if (wants('typecheck')) {
-  section('typecheck (tsc --noEmit: project, driver client shapes)');
+  section('typecheck (tsc --noEmit: project, driver client shapes; src/ structure)');
   // The project, then the check that the real client libraries fit the drivers' client shapes.
   for (const project of ['tsconfig.json', 'test/types/tsconfig.json']) {
     const code = await run('npx', ['tsc', '-p', project, '--noEmit']);
@@ -67,6 +67,9 @@ if (wants('typecheck')) {
       failures.push(`typecheck: tsc -p ${project}`);
     }
   }
+  // No import cycle in src/, no file there over ~350 lines (docs/ARCHITECTURE.md).
+  if ((await run('node', ['scripts/check-structure.mjs'])) === 0) totals.passed++;
+  else totals.failed++;
 }
 
 if (wants('wtr')) {

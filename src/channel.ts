@@ -1,6 +1,7 @@
 import { PeerixError, type ErrorMessage } from './errors.js';
 import { IncomingBudget, Reassembly, type Assembled, type ReassemblyLimits } from './reassembly.js';
 import { toArrayBuffer } from './rtc.js';
+import { HIGH_WATER, LOW_WATER, SendWindow } from './send-window.js';
 import type { SendData, SendOptions } from './types.js';
 
 /**
@@ -18,13 +19,6 @@ const PART_HEADER = 5;
 
 /** Largest chunk we put in one SCTP message, whatever the browser allows. */
 const MAX_CHUNK = 256 * 1024;
-/** Pause sending above this many buffered bytes; resume below the low mark. */
-const HIGH_WATER = 4 * 1024 * 1024;
-const LOW_WATER = 1024 * 1024;
-/** The high mark where bufferedAmount is reported late. */
-const LAGGING_HIGH_WATER = 1024 * 1024;
-/** Longest wait for bufferedamountlow before bufferedAmount is looked at again. */
-const DRAIN_POLL_MS = 20;
 /** Caps when the host gives none (a channel outside a RemotePeer). */
 const DEFAULT_LIMITS: ReassemblyLimits = { maxIncomingMessage: 512 * 1024 * 1024, maxIncomingTransfers: 16 };
 
@@ -60,9 +54,7 @@ export class Channel {
   #queue: Outgoing[] = [];
   #pumping = false;
   #nextId = 1;
-  /** Bytes sent that bufferedAmount does not show yet (@roamhq/wrtc reports it late; overrunning its buffer closes the channel). */
-  #unreported = 0;
-  #lagging = false;
+  #window: SendWindow | null = null;
   #incoming: Reassembly;
   #awaitingAck = new Map<number, { resolve: () => void; reject: (e: PeerixError) => void }>();
   #closed = false;
@@ -95,6 +87,7 @@ export class Channel {
       return;
     }
     this.#dc = dc;
+    this.#window = new SendWindow(dc);
     dc.binaryType = 'arraybuffer';
     dc.bufferedAmountLowThreshold = LOW_WATER;
     // The browser may fire `open` after we already saw readyState 'open' below:
@@ -172,42 +165,9 @@ export class Channel {
     }
   }
 
-  #sendCounted(frame: Uint8Array<ArrayBuffer>): void {
-    const dc = this.#dc!;
-    const before = dc.bufferedAmount;
-    dc.send(frame);
-    if (dc.bufferedAmount < before + frame.length) {
-      this.#unreported += frame.length;
-      this.#lagging = true;
-    }
-  }
-
+  /** Waits for room in the send buffer; throws if the channel closed meanwhile. */
   async #waitForRoom(): Promise<void> {
-    const dc = this.#dc;
-    // Where the figure comes late, stay well below the point where a send would overrun.
-    const high = this.#lagging ? LAGGING_HIGH_WATER : HIGH_WATER;
-    let stale = 0;
-    while (dc && dc.readyState === 'open' && dc.bufferedAmount + this.#unreported > high) {
-      const reported = dc.bufferedAmount;
-      await new Promise<void>((resolve) => {
-        // Also polled: some Node WebRTC implementations never fire bufferedamountlow.
-        const poll = setTimeout(done, DRAIN_POLL_MS);
-        function done(): void {
-          clearTimeout(poll);
-          dc!.removeEventListener('bufferedamountlow', done);
-          dc!.removeEventListener('close', done);
-          resolve();
-        }
-        dc.addEventListener('bufferedamountlow', done);
-        dc.addEventListener('close', done);
-      });
-      // A fresh figure accounts for what was sent; one unchanged for long has nothing left to add.
-      if (dc.bufferedAmount !== reported || ++stale >= 10) {
-        this.#unreported = 0;
-        stale = 0;
-      }
-    }
-    if (!dc || dc.readyState !== 'open') throw new PeerixError('ERR_CHANNEL', `channel "${this.label}" closed while sending`);
+    if (!this.#window || !(await this.#window.room())) throw new PeerixError('ERR_CHANNEL', `channel "${this.label}" closed while sending`);
   }
 
   async #sendOne(item: Outgoing): Promise<void> {
@@ -248,7 +208,7 @@ export class Channel {
       frame[0] = FRAME_WHOLE;
       frame.set(bytes, 1);
       await this.#waitForRoom();
-      this.#sendCounted(frame);
+      this.#window!.send(frame);
       options.onProgress?.({ sent: total, total });
       item.resolve();
       return;
@@ -272,7 +232,7 @@ export class Channel {
       }
       frame.set(bytes.subarray(offset, offset + size), header);
       await this.#waitForRoom();
-      this.#sendCounted(frame);
+      this.#window!.send(frame);
       offset += size;
       options.onProgress?.({ sent: offset, total });
       if (total === 0) break;

@@ -5,7 +5,7 @@ export { Driver, type DriverHandler, type DriverMessage, type DriverOptions, typ
 export { MemoryDriver } from './drivers/memory.js';
 export { BroadcastChannelDriver } from './drivers/broadcast-channel.js';
 export { Peer } from './peer.js';
-export { RemotePeer } from './remote-peer.js';
+export { RemotePeer, type PeerEvents, type PeerEventName } from './remote-peer.js';
 export { Channel } from './channel.js';
 export { Addon } from './addons/addon.js';
 export { createRoomToken } from './signaling/keys.js';
@@ -14,8 +14,6 @@ export type {
   JoinOptions,
   Metadata,
   OpenOptions,
-  PeerEvents,
-  PeerEventName,
   PeerOptions,
   PeerState,
   SendData,

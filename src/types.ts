@@ -1,7 +1,4 @@
 import type { Driver } from './drivers/driver.js';
-import type { PeerixError } from './errors.js';
-import type { Channel } from './channel.js';
-import type { RemotePeer } from './remote-peer.js';
 import type { RtcImplementation } from './rtc.js';
 
 /** Metadata a peer shares when it joins: any JSON-serialisable object (at most 4 KiB as JSON). */
@@ -110,47 +107,3 @@ export interface SendOptions {
 
 /** What `send` accepts. */
 export type SendData = string | Blob | ArrayBuffer | ArrayBufferView;
-
-interface RemoteEvent {
-  remote: RemotePeer;
-}
-interface ConnectionEvent extends RemoteEvent {
-  state: ConnectionState;
-}
-interface ChannelEvent extends RemoteEvent {
-  label: string;
-  channel: Channel;
-}
-interface StreamEvent extends RemoteEvent {
-  stream: MediaStream;
-  label: string;
-}
-interface TrackEvent extends StreamEvent {
-  track: MediaStreamTrack;
-}
-
-/** Every event a `Peer` (and, for its own connection, a `RemotePeer`) emits. */
-export interface PeerEvents {
-  'connection:new': ConnectionEvent;
-  'connection:connecting': ConnectionEvent;
-  'connection:connected': ConnectionEvent;
-  'connection:disconnected': ConnectionEvent;
-  'connection:failed': ConnectionEvent;
-  'connection:closed': ConnectionEvent;
-  'channel:new': ChannelEvent;
-  'channel:open': ChannelEvent;
-  'channel:close': ChannelEvent;
-  /** Strings arrive as strings; binary as `ArrayBuffer`. */
-  'channel:message': ChannelEvent & { data: string | ArrayBuffer };
-  /** A large message is arriving: `received` of `total` bytes. */
-  'channel:progress': ChannelEvent & { received: number; total: number };
-  'channel:error': ChannelEvent & { error: PeerixError };
-  'stream:add': StreamEvent;
-  'stream:remove': StreamEvent;
-  'track:add': TrackEvent;
-  'track:remove': TrackEvent;
-  /** Anything that went wrong: bad remote input, driver trouble, failed connections. */
-  error: { error: PeerixError; remote?: RemotePeer; peerId?: string };
-}
-
-export type PeerEventName = keyof PeerEvents;

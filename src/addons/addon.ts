@@ -1,5 +1,5 @@
 import { Emitter, type EventName, type EventPayload, type Listener } from '../emitter.js';
-import type { PeerEvents } from '../types.js';
+import type { PeerEvents } from '../remote-peer.js';
 
 /**
  * What an add-on needs from the peer it is attached to: its events. `Peer`

@@ -1,0 +1,320 @@
+import { Admission, type SetupSlot } from './admission.js';
+import { createDebug } from './debug.js';
+import { PeerixError, toPeerixError } from './errors.js';
+import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.js';
+import { publicKeyFromId } from './signaling/crypto.js';
+import type { OpenedEnvelope } from './signaling/envelope.js';
+import type { CompactDescription, SignalMessage } from './signaling/messages.js';
+import { Sessions, type SessionInfo } from './sessions.js';
+import type { Metadata, OpenOptions, PeerOptions } from './types.js';
+
+const debug = createDebug('peerix:peer');
+
+/** Rebuilds through the broker allowed per remote within REBUILD_WINDOW_MS. */
+const MAX_REBUILDS = 3;
+const REBUILD_WINDOW_MS = 60_000;
+/**
+ * When two peers announce at about the same time, both would offer. The
+ * polite one (greater id) holds back this long after its own announce, so the
+ * other's offer usually arrives first and the pair needs one offer, not two.
+ */
+const GLARE_HOLD_MS = 40;
+const RECENT_ANNOUNCE_MS = 3000;
+/** Ids refused by `verify` that we remember, so they are not asked about again and again. */
+const MAX_REFUSED = 256;
+/** Setup admission (see admission.ts): eviction age, answer timeout, wait, per-sender rate. */
+const SETUP_MIN_AGE_MS = 1000;
+// A loaded Firefox gathering TURN candidates took over 5 s to answer; a crowded flood is
+// bounded by SETUP_MIN_AGE_MS eviction, not by this timer.
+const ANSWER_TIMEOUT_MS = 15_000;
+const SETUP_WAIT_MS = 10_000;
+const SETUPS_PER_SENDER = 4;
+const SETUPS_PER_SENDER_WINDOW_MS = 10_000;
+
+export interface MembershipHooks {
+  /** The `Peer`'s connections map, kept here. */
+  readonly connections: Map<string, RemotePeer>;
+  /** What every new `RemotePeer` gets from its `Peer`. */
+  readonly host: RemoteHost;
+  localId(): string;
+  /** True while the `Peer` is in a room (messages are ignored otherwise). */
+  joined(): boolean;
+  /** When we last announced ourselves (for the glare hold). */
+  announcedAt(): number;
+  announce(): Promise<void>;
+  /** Channels opened at the `Peer` level, opened on every new connection. */
+  channelOptions(): Iterable<OpenOptions>;
+  error(error: PeerixError): void;
+}
+
+/**
+ * Who is in the room with us, as the broker tells it: announces and offers
+ * become connections, within the setup bounds (admission), once `verify`
+ * admits them, each bound to its remote's session so older sessions cannot
+ * displace newer ones. Answers, candidates and goodbyes go to their setup.
+ */
+export class Membership {
+  #hooks: MembershipHooks;
+  #options: Required<Pick<PeerOptions, 'maxPendingConnections'>> & Pick<PeerOptions, 'verify'>;
+  #connections: Map<string, RemotePeer>;
+  #admission: Admission;
+  /** Each remote's session, and the setup slot it holds until it connects. */
+  #sessions = new Sessions<RemotePeer>();
+  #slotOf = new WeakMap<RemotePeer, SetupSlot>();
+  /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it), and verdicts in progress. */
+  #unverified = new WeakSet<RemotePeer>();
+  #verdicts = new WeakMap<RemotePeer, Promise<boolean>>();
+  #refused = new Set<string>();
+  #verifying = new Set<string>();
+  #rebuilds = new Map<string, number[]>();
+  /** Announces whose offer we hold back (see GLARE_HOLD_MS). */
+  #holding = new Set<string>();
+
+  constructor(hooks: MembershipHooks, options: Required<Pick<PeerOptions, 'maxPendingConnections'>> & Pick<PeerOptions, 'verify'>) {
+    this.#hooks = hooks;
+    this.#options = options;
+    this.#connections = hooks.connections;
+    this.#admission = new Admission({
+      max: options.maxPendingConnections,
+      minAgeMs: SETUP_MIN_AGE_MS,
+      answerTimeoutMs: ANSWER_TIMEOUT_MS,
+      waitMs: SETUP_WAIT_MS,
+      perSender: SETUPS_PER_SENDER,
+      perSenderWindowMs: SETUPS_PER_SENDER_WINDOW_MS,
+    });
+  }
+
+  /** The session `remote` was set up in (its broker messages are sealed for it). */
+  sessionOf(remote: RemotePeer): string | undefined {
+    return this.#sessions.of(remote);
+  }
+
+  /** Publishes `message` to `remote` through `send`, sealed for its session (nothing if it has none). */
+  async sendTo(remote: RemotePeer, message: SignalMessage, send: (id: string, session: string, message: SignalMessage) => Promise<void>): Promise<void> {
+    const session = this.#sessions.of(remote);
+    if (session) await send(remote.id, session, message);
+  }
+
+  /** A connected setup gives its slot back. */
+  connected(remote: RemotePeer): void {
+    this.#slotOf.get(remote)?.connected();
+  }
+
+  /** Leaving: every setup bound is forgotten. */
+  clear(): void {
+    this.#admission.clear();
+    this.#verifying.clear();
+    this.#holding.clear();
+    this.#rebuilds.clear();
+  }
+
+  #error(error: PeerixError): void {
+    this.#hooks.error(error);
+  }
+
+  /** A message from the broker, opened and authenticated by the signaler. */
+  receive({ sender, session, timestamp, message, addressed }: OpenedEnvelope): void {
+    if (!this.#hooks.joined() || sender === this.#hooks.localId()) return;
+    if ((message.kind === 'Announce') === addressed) {
+      this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} arrived on the ${addressed ? 'peer' : 'room'} namespace`, { peerId: sender }));
+      return;
+    }
+    const info = { session, since: timestamp };
+    if (message.kind === 'Announce') return void this.#onAnnounce(sender, info);
+    if (message.kind === 'Offer') return this.#onOffer(sender, info, message.description, message.metadata);
+    // Answer, Candidates and Bye belong to the setup of the session they were sealed for.
+    const remote = this.#connections.get(sender);
+    if (!remote || this.#sessions.of(remote) !== session) {
+      this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
+      return;
+    }
+    switch (message.kind) {
+      case 'Answer':
+        this.#slotOf.get(remote)?.answered();
+        this.#fresher(sender, info, true);
+        return void this.#whenVerified(remote, message.metadata, () => remote.receiveBrokerDescription(message.description));
+      case 'Candidates':
+        return remote.receiveBrokerCandidates(message);
+      case 'Bye':
+        return remote.dispose('left');
+      default:
+        this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is an in-band message, not a broker one`, { peerId: sender }));
+    }
+  }
+
+  /** False (after ERR_REPLAY) for a message of an earlier session of `sender`. */
+  #fresher(sender: string, info: SessionInfo, authenticated: boolean): boolean {
+    try {
+      this.#sessions.check(sender, info, authenticated);
+      return true;
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_REPLAY', 'an earlier session', sender));
+      return false;
+    }
+  }
+
+  async #onAnnounce(sender: string, info: SessionInfo): Promise<void> {
+    if (!this.#fresher(sender, info, false)) return;
+    const existing = this.#connections.get(sender);
+    if (existing) {
+      const sameSession = this.#sessions.of(existing) === info.session;
+      // An announce is not authenticated to its sender (any member can seal one), so it never
+      // displaces a working call; it replaces only a setup still waiting for its first answer.
+      const unanswered = this.#unverified.has(existing) && existing.state !== 'connected';
+      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) return;
+      existing.dispose('replaced');
+    }
+    const slot = await this.#setup(sender);
+    if (!slot) return;
+    let evicted = false;
+    slot.onEvict(() => (evicted = true));
+    try {
+      await publicKeyFromId(sender); // broadcasts' sender ids are checked here, once admitted
+    } catch (error) {
+      slot.release();
+      return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
+    }
+    if (this.#hooks.localId() > sender && Date.now() - this.#hooks.announcedAt() < RECENT_ANNOUNCE_MS) {
+      this.#holding.add(sender);
+      await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
+      // A connection made meanwhile (from the other side's offer) settles it, even if it is gone again.
+      if (!this.#holding.delete(sender)) return slot.release();
+    }
+    if (evicted) return;
+    if (this.#connections.has(sender) || !this.#hooks.joined()) return slot.release();
+    // Verified when its answer brings its (pair-authenticated) metadata.
+    this.#createRemote(sender, info, slot, null);
+  }
+
+  #onOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): void {
+    if (!this.#fresher(sender, info, true)) return;
+    const remote = this.#connections.get(sender);
+    if (remote) {
+      if (this.#sessions.of(remote) === info.session) {
+        // Glare, or an ICE restart: same setup. Their offer is as good as an answer.
+        this.#slotOf.get(remote)?.answered();
+        return void this.#whenVerified(remote, metadataJson, () => remote.receiveBrokerDescription(description));
+      }
+      remote.dispose('replaced'); // the peer rejoined: its new session wins
+    }
+    void this.#onFirstOffer(sender, info, description, metadataJson);
+  }
+
+  async #onFirstOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): Promise<void> {
+    const metadata = this.#parseMetadata(sender, metadataJson);
+    if (!metadata) return;
+    const slot = await this.#setup(sender);
+    if (!slot) return;
+    let evicted = false;
+    slot.onEvict(() => (evicted = true));
+    if (!(await this.#verified(sender, metadata)) || evicted || !this.#hooks.joined()) return slot.release();
+    const current = this.#connections.get(sender);
+    if (current && this.#sessions.of(current) === info.session) {
+      slot.release();
+      return current.receiveBrokerDescription(description);
+    }
+    current?.dispose('replaced');
+    this.#createRemote(sender, info, slot, metadata).receiveBrokerDescription(description);
+  }
+
+  /** Runs `then` once `remote` passed `verify` with the metadata it sent (now, if it already did). */
+  async #whenVerified(remote: RemotePeer, metadataJson: string | undefined, then: () => void): Promise<void> {
+    let verdict = this.#verdicts.get(remote);
+    if (!verdict && !this.#unverified.has(remote)) return then();
+    if (!verdict) {
+      // The first pair-sealed message with metadata decides; later ones wait for that verdict.
+      this.#unverified.delete(remote);
+      const metadata = this.#parseMetadata(remote.id, metadataJson);
+      verdict = metadata ? this.#verified(remote.id, metadata).then((ok) => ok && ((remote.metadata = metadata), true)) : Promise.resolve(false);
+      this.#verdicts.set(remote, verdict);
+    }
+    if (!(await verdict)) return remote.dispose('refused');
+    if (remote.state !== 'closed') then();
+  }
+
+  #parseMetadata(sender: string, json: string | undefined): Metadata | null {
+    if (json === undefined || json === '') return {};
+    try {
+      const value: unknown = JSON.parse(json);
+      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Metadata;
+      throw new Error('not an object');
+    } catch (error) {
+      this.#error(toPeerixError(error, 'ERR_DECODE', 'peer metadata is not a JSON object', sender));
+      return null;
+    }
+  }
+
+  /** A setup slot for `sender`, within its rate and the pending bound; null (after ERR_LIMIT) otherwise. */
+  async #setup(sender: string): Promise<SetupSlot | null> {
+    if (this.#refused.has(sender)) return null;
+    if (!this.#admission.allowSender(sender)) {
+      this.#error(new PeerixError('ERR_LIMIT', `${sender} starts setups too often: ignored`, { peerId: sender }));
+      return null;
+    }
+    const slot = await this.#admission.acquire(sender);
+    if (!slot && this.#hooks.joined()) {
+      this.#error(new PeerixError('ERR_LIMIT', `more than ${this.#options.maxPendingConnections} connections in setup: ignored ${sender}`, { peerId: sender }));
+    }
+    return this.#hooks.joined() ? slot : (slot?.release(), null);
+  }
+
+  /** `verify`, once per id at a time; a refusal is remembered. */
+  async #verified(sender: string, metadata: Metadata): Promise<boolean> {
+    if (this.#refused.has(sender) || this.#verifying.has(sender)) return false;
+    const verify = this.#options.verify;
+    if (!verify) return true;
+    this.#verifying.add(sender);
+    try {
+      if (await verify({ id: sender, metadata })) return true;
+      this.#refuse(sender, new PeerixError('ERR_VERIFY', `peer ${sender} was refused by verify()`, { peerId: sender }));
+    } catch (error) {
+      this.#refuse(sender, toPeerixError(error, 'ERR_VERIFY', 'verify() threw', sender));
+    } finally {
+      this.#verifying.delete(sender);
+    }
+    return false;
+  }
+
+  #refuse(sender: string, error: PeerixError): void {
+    if (this.#refused.size >= MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value!);
+    this.#refused.add(sender);
+    this.#error(error);
+  }
+
+  /** A connection to `id` in `session`; `metadata` null: we offer, and verify on its answer. */
+  #createRemote(id: string, session: SessionInfo, slot: SetupSlot, metadata: Metadata | null): RemotePeer {
+    this.#holding.delete(id);
+    const offerer = metadata === null;
+    const remote = new RemotePeer(this.#hooks.host, id, metadata ?? {}, offerer);
+    this.#connections.set(id, remote);
+    this.#sessions.bind(remote, session);
+    this.#slotOf.set(remote, slot);
+    if (offerer) {
+      this.#unverified.add(remote);
+      slot.awaitAnswer();
+    }
+    slot.onEvict((reason) => {
+      const noAnswer = reason === 'no-answer';
+      this.#error(new PeerixError(noAnswer ? 'ERR_TIMEOUT' : 'ERR_LIMIT', noAnswer ? `no answer from ${id}: setup dropped` : `setups crowded: dropped the oldest, to ${id}`, { peerId: id }));
+      remote.dispose('refused');
+    });
+    for (const options of this.#hooks.channelOptions()) remote.open(options);
+    return remote;
+  }
+
+  /** A connection ended: its slot is given back, and a broken path is rebuilt through the broker (a few times at most). */
+  disposed(remote: RemotePeer, reason: DisposeReason): void {
+    this.#slotOf.get(remote)?.release();
+    if (this.#connections.get(remote.id) === remote) this.#connections.delete(remote.id);
+    if (!this.#hooks.joined() || (reason !== 'failed' && reason !== 'vanished')) return;
+    // The path may have broken while the peer lives: offer a rebuild through the broker, a few times at most.
+    const now = Date.now();
+    const recent = (this.#rebuilds.get(remote.id) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
+    if (recent.length >= MAX_REBUILDS) return;
+    recent.push(now);
+    this.#rebuilds.set(remote.id, recent);
+    if (this.#rebuilds.size > 1024) this.#rebuilds.delete(this.#rebuilds.keys().next().value!);
+    debug('rebuild through the broker for', remote.id.slice(0, 8));
+    void this.#hooks.announce();
+  }
+}

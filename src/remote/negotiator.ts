@@ -1,0 +1,192 @@
+import { createDebug } from '../debug.js';
+import { PeerixError, toPeerixError } from '../errors.js';
+
+const debug = createDebug('peerix:remote');
+
+/** The parts of `RTCPeerConnection` negotiation uses (a scripted fake in the unit tests). */
+export type NegotiatingConnection = Pick<
+  RTCPeerConnection,
+  'signalingState' | 'localDescription' | 'setLocalDescription' | 'setRemoteDescription' | 'getTransceivers' | 'addTransceiver'
+>;
+
+export interface NegotiatorHooks {
+  readonly connection: NegotiatingConnection;
+  readonly peerId: string;
+  /** The polite side yields on collisions and, in-band, asks instead of offering. */
+  readonly polite: boolean;
+  readonly maxTransceivers: number;
+  /** True while signaling goes in-band (see SignalPath.inband). */
+  inband(): boolean;
+  /** Polite side, in-band: asks the impolite side for an offer with room for these new tracks. */
+  request(kinds: { audio: number; video: number }): void;
+  /** Sends the local description just set (the signal path picks the route). */
+  sendDescription(): Promise<void>;
+  /** A description left or was applied: the connection is under way. */
+  started(): void;
+  /** A remote description was applied (before any answer of ours). */
+  applied(): Promise<void>;
+  /** A round completed: transceivers' directions are settled. */
+  settled(): void;
+  error(error: PeerixError): void;
+}
+
+/**
+ * Perfect negotiation for one connection: one task at a time, collisions
+ * settled by politeness (the polite side rolls back, the impolite side
+ * ignores the other offer). In-band only the impolite side offers: the polite
+ * side asks it to (`Negotiate`, with the m-lines its new tracks need), so two
+ * offers never cross. Crossing offers are where browsers differ most: Chromium
+ * cannot apply a Firefox offer after rolling back its own ("RTP extension ID
+ * reassignment not supported"). Through the broker (first connection, ICE
+ * restart) either side may offer and perfect negotiation settles collisions.
+ */
+export class Negotiator {
+  #hooks: NegotiatorHooks;
+  #work: Promise<void> = Promise.resolve();
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswer = false;
+  /** An offer was asked for while a round was in progress. */
+  #offerRequested = false;
+  /** Offers may go through the broker (the first one, an ICE restart) until the in-band path opens. */
+  #brokerOffers: boolean;
+  #disposed = false;
+
+  /** `offerer`: this side makes the first offer, through the broker. */
+  constructor(hooks: NegotiatorHooks, offerer: boolean) {
+    this.#hooks = hooks;
+    this.#brokerOffers = offerer;
+  }
+
+  /** True while a colliding remote offer is being ignored (impolite side). */
+  get ignoringOffer(): boolean {
+    return this.#ignoreOffer;
+  }
+
+  /** Runs `task` after every earlier one; a failure becomes an `error`. */
+  enqueue(task: () => Promise<void>): void {
+    this.#work = this.#work.then(task).catch((error: unknown) => {
+      if (!this.#disposed) this.#hooks.error(toPeerixError(error, 'ERR_CONNECTION', 'negotiation failed', this.#hooks.peerId));
+    });
+  }
+
+  /** `negotiationneeded`: offer (or, polite and in-band, ask for an offer). */
+  negotiationNeeded(): void {
+    this.enqueue(() => this.#negotiate());
+  }
+
+  /** The next offer may go through the broker (an ICE restart while the path is down). */
+  allowBrokerOffer(): void {
+    this.#brokerOffers = true;
+  }
+
+  /** The in-band path opened: offers go there from now on. */
+  inbandOpened(): void {
+    this.#brokerOffers = false;
+  }
+
+  /** An offer or answer from the remote (through either path); a function is read in turn (a failure is an `error`). */
+  receive(description: RTCSessionDescriptionInit | (() => RTCSessionDescriptionInit)): void {
+    this.enqueue(() => this.#onDescription(typeof description === 'function' ? description() : description));
+  }
+
+  /** Impolite side: the polite side needs an offer, with room for its new tracks. */
+  onRequest(audio: number, video: number): void {
+    const { connection: pc, peerId, maxTransceivers: max } = this.#hooks;
+    if (this.#hooks.polite) {
+      this.#hooks.error(new PeerixError('ERR_UNEXPECTED', 'a Negotiate request from the impolite side', { peerId }));
+      return;
+    }
+    if (pc.getTransceivers().length + audio + video > max) {
+      this.#hooks.error(new PeerixError('ERR_LIMIT', `${peerId} asked for more than ${max} transceivers: refused`, { peerId }));
+      return;
+    }
+    for (let i = 0; i < audio; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    for (let i = 0; i < video; i++) pc.addTransceiver('video', { direction: 'recvonly' });
+    // New transceivers fire negotiationneeded by themselves; a direction change needs asking.
+    if (audio + video === 0) this.enqueue(() => this.#negotiate(true));
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+  }
+
+  async #negotiate(forced = false): Promise<void> {
+    if (this.#disposed) return;
+    const pc = this.#hooks.connection;
+    if (this.#hooks.inband()) {
+      if (this.#hooks.polite) {
+        this.#hooks.request(this.#unassociatedKinds());
+        return;
+      }
+    } else if (!this.#brokerOffers) {
+      return;
+    }
+    if (pc.signalingState !== 'stable') {
+      // negotiationneeded fires again after the round; a requested offer must be remembered.
+      if (forced) this.#offerRequested = true;
+      return;
+    }
+    try {
+      this.#makingOffer = true;
+      await pc.setLocalDescription();
+      this.#hooks.started();
+      await this.#hooks.sendDescription();
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  /** Local transceivers with a track but no m-line yet, by kind. */
+  #unassociatedKinds(): { audio: number; video: number } {
+    const counts = { audio: 0, video: 0 };
+    for (const t of this.#hooks.connection.getTransceivers()) {
+      const kind = t.sender.track?.kind;
+      if (t.mid === null && (kind === 'audio' || kind === 'video') && t.currentDirection !== 'stopped') counts[kind]++;
+    }
+    return counts;
+  }
+
+  async #onDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    if (this.#disposed) return;
+    const { connection: pc, peerId, maxTransceivers: max } = this.#hooks;
+    const isOffer = description.type === 'offer';
+    // Every m-line of a remote offer becomes a transceiver here: the same cap as Negotiate (+1: data).
+    const mLines = description.sdp?.match(/^m=/gm)?.length ?? 0;
+    if (isOffer && mLines > max + 1) {
+      this.#hooks.error(new PeerixError('ERR_LIMIT', `${peerId} offered ${mLines} m-lines, more than ${max} transceivers: refused`, { peerId }));
+      return;
+    }
+    const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
+    const collision = isOffer && !readyForOffer;
+    this.#ignoreOffer = !this.#hooks.polite && collision;
+    if (this.#ignoreOffer) {
+      debug('ignored colliding offer from', peerId.slice(0, 8));
+      return;
+    }
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') {
+      throw new PeerixError('ERR_UNEXPECTED', `answer from ${peerId} while ${pc.signalingState}`, { peerId });
+    }
+    this.#settingRemoteAnswer = description.type === 'answer';
+    try {
+      // Explicit rollback: clearer than the implicit one across browsers.
+      if (collision && pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.#settingRemoteAnswer = false;
+    }
+    await this.#hooks.applied();
+    if (isOffer) {
+      await pc.setLocalDescription();
+      this.#hooks.settled();
+      await this.#hooks.sendDescription();
+      return;
+    }
+    // currentDirection is only settled once the round is complete (stable).
+    this.#hooks.settled();
+    if (this.#offerRequested) {
+      this.#offerRequested = false;
+      this.enqueue(() => this.#negotiate(true));
+    }
+  }
+}

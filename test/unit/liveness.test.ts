@@ -1,0 +1,159 @@
+// Liveness of one connection (src/remote/liveness.ts) with short intervals:
+// the setup watchdog, the heartbeat and its timeout, the mapping of the
+// transport's state, and the ICE restart on the impolite side.
+import { expect } from '@open-wc/testing';
+import type { PeerixError } from '../../src/errors.js';
+import { Liveness, type DisposeReason, type LivenessHooks } from '../../src/remote/liveness.js';
+import type { ConnectionState } from '../../src/types.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, what: string, timeout = 5000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await wait(5);
+  }
+}
+
+function liveness(overrides: Partial<LivenessHooks> = {}) {
+  const record = {
+    states: [] as ConnectionState[],
+    pings: 0,
+    restarts: 0,
+    ticks: 0,
+    errors: [] as PeerixError[],
+    ended: [] as DisposeReason[],
+    inbandOpened: false,
+    transport: 'new' as RTCPeerConnectionState,
+  };
+  const l: Liveness = new Liveness({
+    peerId: 'remote',
+    polite: false,
+    connectionTimeout: 0,
+    heartbeatInterval: 20,
+    heartbeatTimeout: 150,
+    changed: (state) => record.states.push(state),
+    inbandOpened: () => record.inbandOpened,
+    inband: () => record.inbandOpened,
+    transportState: () => record.transport,
+    ping: () => record.pings++,
+    restartIce: () => record.restarts++,
+    tick: () => record.ticks++,
+    error: (e) => record.errors.push(e),
+    end: (reason) => {
+      record.ended.push(reason);
+      l.dispose();
+      l.set('closed');
+    },
+    ...overrides,
+  });
+  return { l, record };
+}
+
+describe('liveness', () => {
+  it('maps the transport: connecting, then connected only once the in-band channel opened', () => {
+    const { l, record } = liveness();
+    l.transport('connecting');
+    l.transport('connected');
+    expect(record.states).to.deep.equal(['connecting']); // the transport alone is not a connection
+    record.inbandOpened = true;
+    l.transport('connected');
+    l.start(); // the channel's own open: no second event
+    expect(record.states).to.deep.equal(['connecting', 'connected']);
+    expect(l.state).to.equal('connected');
+    l.dispose();
+  });
+
+  it('a failed transport: failed, ERR_CONNECTION, and the connection ends ("failed"); nothing after closed', () => {
+    const { l, record } = liveness();
+    l.start();
+    l.transport('failed');
+    expect(record.states).to.deep.equal(['connected', 'failed', 'closed']);
+    expect(record.errors.map((e) => e.code)).to.deep.equal(['ERR_CONNECTION']);
+    expect(record.ended).to.deep.equal(['failed']);
+    l.set('connected');
+    expect(l.state).to.equal('closed');
+  });
+
+  it('a closed transport ends the connection as "vanished"', () => {
+    const { l, record } = liveness();
+    l.transport('closed');
+    expect(record.ended).to.deep.equal(['vanished']);
+  });
+
+  it('heartbeat: pings while in-band, stays healthy while heard from, ends as "vanished" once silent', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 300 });
+    record.inbandOpened = true;
+    l.start();
+    l.startHeartbeat();
+    expect(l.healthy).to.equal(true);
+    // Heard from all along (ticks every 50 ms, the timeout is 300 ms): alive past the timeout.
+    const keepAlive = setInterval(() => l.heard(), 20);
+    await until(() => record.pings >= 8 && record.ticks >= 8, 'pings and ticks');
+    clearInterval(keepAlive);
+    expect(record.ended).to.deep.equal([]);
+    expect(l.healthy).to.equal(true);
+    await until(() => record.ended.length > 0, 'the heartbeat timeout');
+    expect(record.ended).to.deep.equal(['vanished']);
+    expect(l.state).to.equal('closed');
+    expect(l.healthy).to.equal(false);
+  });
+
+  it('no pings while the in-band path is down (they would be dropped)', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 10_000 });
+    l.start();
+    l.startHeartbeat();
+    await until(() => record.ticks >= 3, 'ticks');
+    expect(record.pings).to.equal(0);
+    l.dispose();
+  });
+
+  it('setup watchdog: a connectionTimeout passed without connecting is ERR_TIMEOUT and ends as "timeout"', async () => {
+    const { record } = liveness({ connectionTimeout: 40 });
+    await until(() => record.ended.length > 0, 'the setup timeout');
+    expect(record.errors.map((e) => e.code)).to.deep.equal(['ERR_TIMEOUT']);
+    expect(record.ended).to.deep.equal(['timeout']);
+  });
+
+  it('setup watchdog: connecting in time cancels it; dispose cancels every timer', async () => {
+    const connected = liveness({ connectionTimeout: 40 });
+    connected.l.start();
+    const disposed = liveness({ connectionTimeout: 40 });
+    disposed.l.dispose();
+    await wait(120);
+    expect(connected.record.ended).to.deep.equal([]);
+    expect(disposed.record.ended).to.deep.equal([]);
+    connected.l.dispose();
+  });
+
+  it('disconnected: the impolite side restarts ICE if the transport is still down after the grace time; the polite side never', async () => {
+    const impolite = liveness();
+    const polite = liveness({ polite: true });
+    for (const { l, record } of [impolite, polite]) {
+      l.start();
+      record.transport = 'disconnected';
+      l.transport('disconnected');
+      expect(l.state).to.equal('disconnected');
+    }
+    await until(() => impolite.record.restarts === 1, 'the ICE restart', 5000);
+    expect(polite.record.restarts).to.equal(0);
+    impolite.l.dispose();
+    polite.l.dispose();
+  });
+
+  it('a transport that recovers within the grace time is not restarted', async () => {
+    const { l, record } = liveness();
+    record.inbandOpened = true;
+    l.start();
+    record.transport = 'disconnected';
+    l.transport('disconnected');
+    record.transport = 'connected';
+    l.transport('connected');
+    expect(l.state).to.equal('connected');
+    await wait(1300);
+    expect(record.restarts).to.equal(0);
+    expect(record.states).to.deep.equal(['connected', 'disconnected', 'connected']);
+    l.dispose();
+  });
+});

@@ -1,0 +1,234 @@
+// The negotiator (src/remote/negotiator.ts) against a small scripted
+// RTCPeerConnection: the unit under test is the perfect-negotiation state
+// machine (who offers, who rolls back, who ignores), not WebRTC itself, which
+// the engine suites exercise in real browsers.
+import { expect } from '@open-wc/testing';
+import { PeerixError } from '../../src/errors.js';
+import { Negotiator, type NegotiatingConnection } from '../../src/remote/negotiator.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, what: string, timeout = 5000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await wait(5);
+  }
+}
+
+interface FakeTransceiver {
+  mid: string | null;
+  kind: 'audio' | 'video';
+  direction: RTCRtpTransceiverDirection;
+  currentDirection: RTCRtpTransceiverDirection | null;
+  sender: { track: { kind: string } | null };
+}
+
+/** The signaling state machine of RTCPeerConnection (JSEP), asynchronous like the real one; `log` records each step. */
+class ScriptedConnection {
+  signalingState: RTCSignalingState = 'stable';
+  localDescription: RTCSessionDescriptionInit | null = null;
+  transceivers: FakeTransceiver[] = [];
+  log: string[] = [];
+
+  async setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> {
+    await Promise.resolve();
+    if (description?.type === 'rollback') {
+      if (this.signalingState !== 'have-local-offer') throw new DOMException('nothing to roll back', 'InvalidStateError');
+      this.signalingState = 'stable';
+      this.log.push('rollback');
+      return;
+    }
+    const type = this.signalingState === 'have-remote-offer' ? 'answer' : 'offer';
+    if (type === 'offer' && this.signalingState !== 'stable' && this.signalingState !== 'have-local-offer') {
+      throw new DOMException(`offer in ${this.signalingState}`, 'InvalidStateError');
+    }
+    this.signalingState = type === 'answer' ? 'stable' : 'have-local-offer';
+    this.localDescription = { type, sdp: this.#sdp() };
+    this.log.push(`local ${type}`);
+  }
+
+  async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    await Promise.resolve();
+    if (description.type === 'offer') {
+      if (this.signalingState !== 'stable') throw new DOMException(`remote offer in ${this.signalingState}`, 'InvalidStateError');
+      this.signalingState = 'have-remote-offer';
+    } else {
+      if (this.signalingState !== 'have-local-offer') throw new DOMException(`remote answer in ${this.signalingState}`, 'InvalidStateError');
+      this.signalingState = 'stable';
+    }
+    this.log.push(`remote ${description.type}`);
+  }
+
+  getTransceivers(): FakeTransceiver[] {
+    return this.transceivers;
+  }
+
+  addTransceiver(kind: 'audio' | 'video', init: RTCRtpTransceiverInit = {}): FakeTransceiver {
+    const t: FakeTransceiver = { mid: null, kind, direction: init.direction ?? 'sendrecv', currentDirection: null, sender: { track: null } };
+    this.transceivers.push(t);
+    return t;
+  }
+
+  #sdp(): string {
+    return ['v=0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', ...this.transceivers.map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96`)].join('\r\n') + '\r\n';
+  }
+}
+
+interface Side {
+  pc: ScriptedConnection;
+  negotiator: Negotiator;
+  errors: PeerixError[];
+  requests: { audio: number; video: number }[];
+  inband: boolean;
+  peer: Side | null;
+}
+
+function side(peerId: string, polite: boolean, offerer: boolean, maxTransceivers = 4): Side {
+  const pc = new ScriptedConnection();
+  const s: Side = { pc, negotiator: null!, errors: [], requests: [], inband: false, peer: null };
+  s.negotiator = new Negotiator(
+    {
+      connection: pc as unknown as NegotiatingConnection,
+      peerId,
+      polite,
+      maxTransceivers,
+      inband: () => s.inband,
+      request: (kinds) => s.requests.push(kinds),
+      // Delivered straight to the other side (the signal path's job in the engine).
+      sendDescription: async () => {
+        const d = pc.localDescription;
+        if (d && s.peer) s.peer.negotiator.receive({ type: d.type, sdp: d.sdp! });
+      },
+      started: () => {},
+      applied: async () => {},
+      settled: () => {},
+      error: (e) => s.errors.push(e),
+    },
+    offerer,
+  );
+  return s;
+}
+
+function pair(): { polite: Side; impolite: Side } {
+  const polite = side('polite', true, true);
+  const impolite = side('impolite', false, true);
+  polite.peer = impolite;
+  impolite.peer = polite;
+  return { polite, impolite };
+}
+
+const stable = (...sides: Side[]) => sides.every((s) => s.pc.signalingState === 'stable');
+
+describe('negotiator (perfect negotiation)', () => {
+  it('one side offers, the other answers: both end stable', async () => {
+    const { polite, impolite } = pair();
+    impolite.negotiator.negotiationNeeded();
+    await until(() => polite.pc.log.length === 2 && stable(polite, impolite), 'one round');
+    expect(impolite.pc.log).to.deep.equal(['local offer', 'remote answer']);
+    expect(polite.pc.log).to.deep.equal(['remote offer', 'local answer']);
+    expect([...polite.errors, ...impolite.errors]).to.deep.equal([]);
+  });
+
+  it('glare: both offer at once; the polite side rolls back and answers, the impolite side ignores the other offer', async () => {
+    const { polite, impolite } = pair();
+    polite.negotiator.negotiationNeeded();
+    impolite.negotiator.negotiationNeeded();
+    await until(() => impolite.pc.log.includes('remote answer') && stable(polite, impolite), 'glare settled');
+    expect(polite.pc.log).to.deep.equal(['local offer', 'rollback', 'remote offer', 'local answer']);
+    expect(impolite.pc.log).to.deep.equal(['local offer', 'remote answer']); // the polite offer was never applied
+    expect(impolite.negotiator.ignoringOffer).to.equal(false); // reset by the answer
+    expect([...polite.errors, ...impolite.errors]).to.deep.equal([]);
+  });
+
+  it('the side that is not the first offerer makes no broker offer, until an ICE restart allows one', async () => {
+    const answerer = side('answerer', false, false);
+    answerer.negotiator.negotiationNeeded();
+    await wait(30);
+    expect(answerer.pc.log).to.deep.equal([]);
+    answerer.negotiator.allowBrokerOffer();
+    answerer.negotiator.negotiationNeeded();
+    await until(() => answerer.pc.log.length === 1, 'the restart offer');
+    expect(answerer.pc.log).to.deep.equal(['local offer']);
+  });
+
+  it('in-band, the polite side asks for an offer (with its new m-lines) instead of offering', async () => {
+    const polite = side('polite', true, false);
+    polite.inband = true;
+    polite.pc.addTransceiver('video').sender.track = { kind: 'video' };
+    polite.pc.addTransceiver('audio').sender.track = { kind: 'audio' };
+    polite.pc.addTransceiver('video'); // no track: nothing to send, nothing to ask for
+    polite.negotiator.negotiationNeeded();
+    await until(() => polite.requests.length === 1, 'a Negotiate request');
+    expect(polite.requests).to.deep.equal([{ audio: 1, video: 1 }]);
+    expect(polite.pc.log).to.deep.equal([]);
+  });
+
+  it('the impolite side makes room for a request (recvonly), within maxTransceivers', async () => {
+    const impolite = side('impolite', false, false, 4);
+    impolite.inband = true;
+    impolite.negotiator.onRequest(1, 2);
+    expect(impolite.pc.transceivers.map((t) => [t.kind, t.direction])).to.deep.equal([['audio', 'recvonly'], ['video', 'recvonly'], ['video', 'recvonly']]);
+    impolite.negotiator.onRequest(1, 1); // 3 + 2 > 4
+    expect(impolite.pc.transceivers).to.have.length(3);
+    expect(impolite.errors.map((e) => e.code)).to.deep.equal(['ERR_LIMIT']);
+  });
+
+  it('a request reaching the polite side is refused with ERR_UNEXPECTED', () => {
+    const polite = side('polite', true, false);
+    polite.negotiator.onRequest(1, 0);
+    expect(polite.pc.transceivers).to.have.length(0);
+    expect(polite.errors.map((e) => e.code)).to.deep.equal(['ERR_UNEXPECTED']);
+  });
+
+  it('a request that needs no new m-line (a direction change) during a round is remembered and offered after it', async () => {
+    const impolite = side('impolite', false, true);
+    impolite.inband = true;
+    impolite.negotiator.negotiationNeeded();
+    await until(() => impolite.pc.signalingState === 'have-local-offer', 'the first offer');
+    impolite.negotiator.onRequest(0, 0); // not stable: remembered
+    await wait(20);
+    expect(impolite.pc.log).to.deep.equal(['local offer']);
+    impolite.negotiator.receive({ type: 'answer', sdp: 'v=0\r\n' });
+    await until(() => impolite.pc.log.length === 3, 'the requested offer');
+    expect(impolite.pc.log).to.deep.equal(['local offer', 'remote answer', 'local offer']);
+  });
+
+  it('an offer with more m-lines than maxTransceivers allows is refused (ERR_LIMIT) and not applied', async () => {
+    const s = side('s', true, false, 2);
+    const sdp = ['v=0', 'm=application 9 x', 'm=audio 9 x', 'm=video 9 x', 'm=video 9 x'].join('\r\n');
+    s.negotiator.receive({ type: 'offer', sdp });
+    await until(() => s.errors.length === 1, 'the refusal');
+    expect(s.errors[0]!.code).to.equal('ERR_LIMIT');
+    expect(s.pc.log).to.deep.equal([]);
+  });
+
+  it('an answer without an offer of ours is an error (ERR_UNEXPECTED), and the queue goes on', async () => {
+    const { polite, impolite } = pair();
+    polite.negotiator.receive({ type: 'answer', sdp: 'v=0\r\n' });
+    await until(() => polite.errors.length === 1, 'the error');
+    expect(polite.errors[0]!.code).to.equal('ERR_UNEXPECTED');
+    impolite.negotiator.negotiationNeeded();
+    await until(() => polite.pc.log.length === 2 && stable(polite, impolite), 'a round after the error');
+  });
+
+  it('a description that cannot be read (a malformed broker message) is an error event in turn, never a throw into the caller', async () => {
+    const s = side('s', true, false);
+    s.negotiator.receive(() => {
+      throw new PeerixError('ERR_DECODE', 'malformed description');
+    });
+    await until(() => s.errors.length === 1, 'the error');
+    expect(s.errors[0]!.code).to.equal('ERR_DECODE');
+    expect(s.pc.log).to.deep.equal([]);
+  });
+
+  it('after dispose, nothing more is negotiated and failures are not reported', async () => {
+    const { polite, impolite } = pair();
+    polite.negotiator.dispose();
+    impolite.negotiator.negotiationNeeded();
+    await until(() => impolite.pc.signalingState === 'have-local-offer', 'the offer');
+    await wait(20);
+    expect(polite.pc.log).to.deep.equal([]);
+    expect(polite.errors).to.deep.equal([]);
+  });
+});
