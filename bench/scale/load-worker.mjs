@@ -6,7 +6,9 @@
 // compression, real NatsDriver / MqttDriver over TCP) on the signaling-only
 // stand-in RTCPeerConnection of fake-rtc.mjs. A process of its own per share of
 // rooms gives each share its own event loop, crypto thread pool and file
-// descriptors (20,000 per process here).
+// descriptors (20,000 per process here). With `rtc: 'wrtc'` the members are
+// real @roamhq/wrtc connections instead (ICE, DTLS, SCTP on loopback), for the
+// few rooms this machine holds that way.
 //
 // Messages from the coordinator: start, report, leave. To it: progress, report, left.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -20,6 +22,9 @@ const bounded = (promise, ms = 5000) => Promise.race([Promise.resolve(promise).c
 const send = (message) => process.send?.(message);
 
 let peerix;
+/** @roamhq/wrtc's module when the level runs real connections. */
+let wrtc = null;
+let connectedEvents = 0;
 const peers = [];
 const connections = [];
 const answers = new Map();
@@ -61,6 +66,23 @@ async function openDriver(setup, node, perConnection) {
   return { driver: new peerix.MqttDriver({ client, prefix: 'peerix/' }), close: () => client.endAsync() };
 }
 
+const ufragOf = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+
+/** Real connections, tapped where the stand-in reports: who answered, and when an answer arrived. */
+function realRtc(owner) {
+  class Tapped extends wrtc.RTCPeerConnection {
+    async setLocalDescription(description) {
+      await super.setLocalDescription(description);
+      if (this.localDescription?.type === 'answer') answers.set(ufragOf(this.localDescription.sdp), owner);
+    }
+    async setRemoteDescription(description) {
+      await super.setRemoteDescription(description);
+      if (description?.type === 'answer') owner.onAnswer(ufragOf(description.sdp));
+    }
+  }
+  return { RTCPeerConnection: Tapped, MediaStream: wrtc.MediaStream };
+}
+
 function join(setup, room, member, perConnection) {
   const node = setup.nodes[(room + member) % setup.nodes.length];
   const owner = { index: peers.length, announcedAt: 0 };
@@ -88,20 +110,22 @@ function join(setup, room, member, perConnection) {
     };
     const peer = new peerix.Peer({
       driver,
-      rtc: fakeRtc({ expandDescription: peerix.expandDescription, owner, answers }),
+      rtc: wrtc ? realRtc(owner) : fakeRtc({ expandDescription: peerix.expandDescription, owner, answers }),
       heartbeatInterval: 600000,
       heartbeatTimeout: 3600000,
     });
     peer.on('error', ({ error }) => count(error.code));
     peer.on('connection:closed', () => rebuilds++);
+    peer.on('connection:connected', () => connectedEvents++);
     entry.close = async () => { await bounded(peer.leave()); await bounded(close()); };
     await peer.join({ room: `scale-${room}`, metadata: { name: `m${member}` } });
     joinsDone++;
   })().catch((error) => count(`join: ${error.message}`));
 }
 
-async function start({ engine, setup, rooms, peersPerRoom, rate, startAt, perConnection }) {
+async function start({ engine, setup, rooms, peersPerRoom, rate, startAt, perConnection, rtc }) {
   peerix = await import(engine);
+  if (rtc === 'wrtc') wrtc = (await import('@roamhq/wrtc')).default;
   cpuAtStart = process.cpuUsage();
   loop.enable();
   const progress = setInterval(() => send({ type: 'progress', joinsIssued, joinsDone, pairs: pairs.size, loopDelayMaxMs: loop.max / 1e6 }), 2000);
@@ -129,6 +153,8 @@ function report() {
     type: 'report',
     latencies,
     pairs: pairs.size,
+    // Each connected pair is seen connected on both sides.
+    pairsConnectedByEvent: Math.floor(connectedEvents / 2),
     joinsIssued,
     joinsDone,
     lastPairAt,

@@ -19,6 +19,7 @@
 //   options: --rooms 100,1000,5000  --setups nats,mqtt  --rate 60 (joins/s offered, all workers)
 //            --workers 4  --peers 8  --budget 600 (s per level, then it reports how far it got)
 //            --settle 60 (s after the last join)  --out bench/results/scale.json
+//            --rtc wrtc (real @roamhq/wrtc connections instead of the stand-in; a few rooms only)
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ const BUDGET_MS = Number(args.budget ?? 600) * 1000;
 const SETTLE_MS = Number(args.settle ?? 60) * 1000;
 const IDLE_MS = 5000;
 const PER_CONNECTION = Number(args['peers-per-connection'] ?? 20);
+/** 'fake' (signaling-only stand-in) or 'wrtc' (real @roamhq/wrtc connections). */
+const RTC = args.rtc ?? 'fake';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const bounded = (promise, ms = 5000) => Promise.race([Promise.resolve(promise).catch(() => {}), sleep(ms)]);
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
@@ -133,7 +136,7 @@ async function runLevel(setupKind, rooms) {
     workers.forEach((w, i) => {
       const mine = [];
       for (let r = i; r < rooms; r += workerCount) mine.push(r);
-      w.child.send({ type: 'start', engine: `file://${engine}`, setup: { kind: setup.kind, nodes }, rooms: mine, peersPerRoom: PEERS, rate: (RATE * mine.length) / rooms, startAt, perConnection: PER_CONNECTION });
+      w.child.send({ type: 'start', engine: `file://${engine}`, setup: { kind: setup.kind, nodes }, rooms: mine, peersPerRoom: PEERS, rate: (RATE * mine.length) / rooms, startAt, perConnection: PER_CONNECTION, rtc: RTC });
     });
     const sum = (key) => workers.reduce((s, w) => s + w.progress[key], 0);
     const progress = setInterval(() => console.log(`  ${((Date.now() - startAt) / 1000).toFixed(0)} s: ${sum('joinsDone')}/${total} joined, ${sum('pairs')}/${expected} pairs, load ${loadavg()[0].toFixed(1)}, worst event-loop stall ${Math.max(...workers.map((w) => w.progress.loopDelayMaxMs)).toFixed(0)} ms`), 10000);
@@ -177,11 +180,13 @@ async function runLevel(setupKind, rooms) {
       rooms,
       peers: total,
       workers: workerCount,
+      rtc: RTC === 'wrtc' ? '@roamhq/wrtc (real connections)' : 'signaling-only stand-in (fake-rtc.mjs)',
       offeredRate: RATE,
       complete: pairsConnected >= expected,
       joinsDone,
       pairsExpected: expected,
       pairsConnected,
+      pairsConnectedByEvent: reports.reduce((s, r) => s + r.pairsConnectedByEvent, 0),
       seconds: round(seconds, 2),
       joinsPerSecond: round(joinsDone / seconds),
       pairsWithoutAnnounceTime: reports.reduce((s, r) => s + r.unmeasured, 0),
