@@ -52,7 +52,7 @@ async function openDriver(setup, node, perConnection) {
   if (setup.kind === 'nats') {
     let pool = pools.get(node.natsUrl);
     if (!pool || pool.users >= perConnection) {
-      pool = { users: 0, nc: natsConnect({ servers: node.natsUrl, maxReconnectAttempts: -1, pingInterval: 60000, maxPingOut: 5 }) };
+      pool = { users: 0, nc: natsConnect({ servers: node.natsUrl, maxReconnectAttempts: -1, pingInterval: 60000, maxPingOut: 5, timeout: 120000 }) };
       pools.set(node.natsUrl, pool);
       connections.push(pool.nc);
     }
