@@ -39,7 +39,13 @@ let lastPairAt = 0;
 /** CPU used before the start message (imports, startup) is not the load's. */
 let cpuAtStart = process.cpuUsage();
 const loop = monitorEventLoopDelay({ resolution: 20 });
-const count = (key) => errors.set(key, (errors.get(key) ?? 0) + 1);
+/** A few messages per error code, to say what went wrong without keeping thousands. */
+const samples = new Map();
+const count = (key, message) => {
+  errors.set(key, (errors.get(key) ?? 0) + 1);
+  const kept = samples.get(key) ?? [];
+  if (message && kept.length < 3 && !kept.includes(message)) samples.set(key, [...kept, message]);
+};
 
 /**
  * NATS delivers a message once per matching subscription, not per connection,
@@ -114,7 +120,7 @@ function join(setup, room, member, perConnection) {
       heartbeatInterval: 600000,
       heartbeatTimeout: 3600000,
     });
-    peer.on('error', ({ error }) => count(error.code));
+    peer.on('error', ({ error }) => count(error.code, error.message));
     peer.on('connection:closed', () => rebuilds++);
     peer.on('connection:connected', () => connectedEvents++);
     entry.close = async () => { await bounded(peer.leave()); await bounded(close()); };
@@ -161,6 +167,7 @@ function report() {
     unmeasured,
     rebuilds,
     errors: Object.fromEntries(errors),
+    errorSamples: Object.fromEntries(samples),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
     loopDelay: { p50Ms: loop.percentile(50) / 1e6, p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 },

@@ -176,6 +176,8 @@ async function runLevel(setupKind, rooms) {
     const machineWall = (after.machine.at - base.machine.at) / 1000;
     const errors = {};
     for (const r of reports) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+    const errorSamples = {};
+    for (const r of reports) for (const [k, v] of Object.entries(r.errorSamples ?? {})) errorSamples[k] = [...new Set([...(errorSamples[k] ?? []), ...v])].slice(0, 3);
     return {
       setup: setup.kind === 'nats' ? `nats-server cluster (${setup.nodes.length} nodes)` : 'Mosquitto ×2 (bridged)',
       rooms,
@@ -231,6 +233,7 @@ async function runLevel(setupKind, rooms) {
       leaveSeconds: round(Math.max(0, ...left.filter(Boolean).map((l) => l.seconds)), 2),
       connectionsClosedBeforeLeave: reports.reduce((s, r) => s + r.rebuilds, 0),
       errors,
+      errorSamples,
     };
   } finally {
     clearInterval(sampleLoad);
