@@ -1,4 +1,5 @@
-// A Node.js peer (the engine with @roamhq/wrtc) and a Chromium page in one room
+// A Node.js peer (the engine with @roamhq/wrtc) and a browser page (Chromium, then
+// Firefox) in one room
 // through the real Socket.IO reference server (socket.io-client in Node) and the
 // real SSE hub (Node 20 has no EventSource: the `eventsource` package's, as
 // docs/node.md says; publishes are Node's fetch). The servers are the ones the
@@ -6,7 +7,7 @@
 // each way with matching SHA-256, and a leave seen on the other side both ways.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPeerPage, startStaticServer, waitInPage } from './harness.mjs';
+import { launchBrowser, openPeerPage, startStaticServer, waitInPage } from './harness.mjs';
 import { guardProcess, loadWrtc, patternBytes, sha256, startNodePeer, waitFor } from './node-peer.mjs';
 import { startSocketIoServer, startSseHub } from '../servers/node-servers.mjs';
 
@@ -21,15 +22,17 @@ const BACKENDS = [
   { name: 'the SSE hub', kind: 'sse', start: () => startSseHub(['--token', TOKEN]), options: { token: TOKEN } },
 ];
 
-let web, browser, rtc, guard;
+const BROWSERS = ['chromium', 'firefox'];
+
+let web, rtc, guard;
+const browsers = {};
 before(async () => {
   guard = guardProcess();
   rtc = await loadWrtc();
   web = await startStaticServer();
-  browser = await launchChromium();
 });
 after(async () => {
-  await browser?.close();
+  for (const browser of Object.values(browsers)) await browser.close();
   await web?.close();
   guard?.dispose();
 });
@@ -58,10 +61,11 @@ async function sendPattern([size, seed, to]) {
   await remote.send(bytes, { label: 'data' });
 }
 
-for (const backend of BACKENDS) {
-  describe(`a Node peer and a Chromium page through ${backend.name}`, () => {
+for (const kind of BROWSERS) for (const backend of BACKENDS) {
+  describe(`a Node peer and a ${kind} page through ${backend.name}`, () => {
     let server, node, page;
     before(async () => {
+      browsers[kind] ??= await launchBrowser(kind);
       server = await backend.start();
     });
     after(async () => {
@@ -72,7 +76,7 @@ for (const backend of BACKENDS) {
 
     test('connect, messages and 4 MiB both ways, leaves seen both ways', async () => {
       const room = `node-${backend.kind}-${Math.random().toString(36).slice(2)}`;
-      page = await openPeerPage(browser, `${web.url}/test/e2e/pages/drivers-mesh.html`, { name: 'page' });
+      page = await openPeerPage(browsers[kind], `${web.url}/test/e2e/pages/drivers-mesh.html`, { name: 'page' });
       await waitInPage(page, () => window.ready === true, undefined, { message: 'page ready' });
       await page.evaluate((o) => window.start(o), { kind: backend.kind, url: server.url, room, name: 'page', heartbeatTimeout: HEARTBEAT_TIMEOUT_MS, ...backend.options });
       await page.evaluate(instrumentPage);
@@ -81,7 +85,7 @@ for (const backend of BACKENDS) {
 
       await waitFor(() => node.openChannels().join() === 'page', { timeout: 30000, message: 'the Node peer: a data channel to the page' });
       await waitInPage(page, () => window.openChannels().join() === 'node', undefined, { timeout: 30000, message: 'the page: a data channel to the Node peer' });
-      console.log(`# ${backend.kind}: the Node peer connected to the page ${Date.now() - started} ms after its join started`);
+      console.log(`# ${kind}, ${backend.kind}: the Node peer connected to the page ${Date.now() - started} ms after its join started`);
 
       await node.peer.send('hello from node', { label: 'data' });
       await waitInPage(page, () => window.state.messages.includes('node:hello from node'), undefined, { message: 'the page: the Node peer\'s message' });
@@ -106,7 +110,7 @@ for (const backend of BACKENDS) {
       left = Date.now();
       await page.evaluate(() => window.peer.leave());
       await waitFor(() => node.state.closedAt.has('page'), { timeout: LEAVE_WAIT_MS, message: 'the Node peer: the page leaving' });
-      console.log(`# ${backend.kind}: leave seen Node → page after ${nodeToPage} ms, page → Node after ${node.state.closedAt.get('page') - left} ms`);
+      console.log(`# ${kind}, ${backend.kind}: leave seen Node → page after ${nodeToPage} ms, page → Node after ${node.state.closedAt.get('page') - left} ms`);
 
       assert.deepEqual(node.state.errors, [], 'no error events in Node');
       assert.deepEqual(page.peerixErrors, [], 'no page errors');
