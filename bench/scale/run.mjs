@@ -167,7 +167,9 @@ async function runLevel(setupKind, rooms) {
     const pairsConnected = reports.reduce((s, r) => s + r.pairs, 0);
     const joinsDone = reports.reduce((s, r) => s + r.joinsDone, 0);
     const lastPair = Math.max(...reports.map((r) => r.lastPairAt));
-    const seconds = (Math.max(lastPair, startAt + 1) - startAt) / 1000;
+    // Rates over the filling time: to the last pair when complete, else to where the level stopped.
+    const complete = pairsConnected >= expected;
+    const seconds = ((complete ? Math.max(lastPair, startAt + 1) : settled) - startAt) / 1000;
     const wall = (settled - base.at) / 1000;
     const phase = (key) => after.counters[key] - base.counters[key];
     const clientCpu = reports.reduce((s, r) => s + r.cpuSeconds, 0);
@@ -186,7 +188,7 @@ async function runLevel(setupKind, rooms) {
       workersReported: reports.length,
       rtc: RTC === 'wrtc' ? '@roamhq/wrtc (real connections)' : 'signaling-only stand-in (fake-rtc.mjs)',
       offeredRate: RATE,
-      complete: pairsConnected >= expected,
+      complete,
       joinsDone,
       pairsExpected: expected,
       pairsConnected,
