@@ -10,6 +10,7 @@ import { ROOT } from './harness.mjs';
 import { bundleEngine, guardProcess, loadWrtc, startNodePeer, waitFor } from './node-peer.mjs';
 import { startMosquitto } from '../servers/mosquitto.mjs';
 import { startNats } from '../servers/nats.mjs';
+import { startSocketIoServer, startSseHub } from '../servers/node-servers.mjs';
 import { spawnLogged, stopChild } from '../servers/process.mjs';
 
 // Inside node_modules so the samples' bare imports (mqtt, @roamhq/wrtc, …) resolve from the repository.
@@ -25,7 +26,8 @@ function samples(file, section) {
   return [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
-let mosquitto, nats, rtc, guard;
+const SSE_TOKEN = 'peerix-docs-publisher';
+let mosquitto, nats, socketIo, sseHub, rtc, guard;
 const children = [];
 const peers = [];
 before(async () => {
@@ -35,12 +37,16 @@ before(async () => {
   rtc = await loadWrtc();
   mosquitto = await startMosquitto();
   nats = await startNats();
+  socketIo = await startSocketIoServer();
+  sseHub = await startSseHub(['--token', SSE_TOKEN]);
 });
 after(async () => {
   for (const p of peers) await p.close().catch(() => {});
   for (const child of children) await stopChild(child, 500);
   await mosquitto?.close();
   await nats?.close();
+  await socketIo?.close();
+  await sseHub?.close();
   rmSync(DIR, { recursive: true, force: true });
   guard?.dispose();
 });
@@ -60,14 +66,14 @@ function run(name, code, env) {
 const room = () => `docs-${Math.random().toString(36).slice(2)}`;
 
 /** A Node peer of the test, on the prefix the samples use ('' as <peerix-room>). */
-async function harnessPeer(kind, server, roomName, name = 'harness') {
-  const p = await startNodePeer({ kind, server, room: roomName, name, rtc, prefix: '', label: 'chat' });
+async function harnessPeer(kind, server, roomName, name = 'harness', token) {
+  const p = await startNodePeer({ kind, server, room: roomName, name, rtc, prefix: '', label: 'chat', token });
   peers.push(p);
   return p;
 }
 
 describe('docs/node.md and README samples', () => {
-  const [first, video, natsSample] = samples('docs/node.md');
+  const [first, video, natsSample, socketIoSample, sseSample] = samples('docs/node.md');
   const [readme] = samples('README.md', 'Bots and Node.js');
 
   for (const [name, code] of [['node-md-first', first], ['readme-bots', readme]]) {
@@ -108,4 +114,21 @@ describe('docs/node.md and README samples', () => {
     await stopChild(child, 500);
     assert.deepEqual(guard.problems, []);
   });
+
+  for (const [name, code, kind, env, token] of [
+    ['node-md-socket-io', socketIoSample, 'socket-io', () => ({ PEERIX_SOCKET_URL: socketIo.url }), undefined],
+    ['node-md-sse', sseSample, 'sse', () => ({ PEERIX_SSE_URL: sseHub.url, PEERIX_SSE_TOKEN: SSE_TOKEN }), SSE_TOKEN],
+  ]) {
+    test(`${name}: the peer joins through the ${kind} server and prints what it is sent`, async () => {
+      const r = room();
+      const child = run(name, code, { ...env(), PEERIX_ROOM: r });
+      const p = await harnessPeer(kind, kind === 'sse' ? sseHub : socketIo, r, 'harness', token);
+      await waitFor(() => p.openChannels().includes('node'), { timeout: 30000, message: `a chat channel to the sample peer:\n${child.output()}` });
+      await p.peer.send('hi there', { label: 'chat' });
+      await waitFor(() => child.output().includes('harness says hi there'), { message: `the sample printing the message:\n${child.output()}` });
+      await stopChild(child, 500);
+      assert.deepEqual(p.state.errors, []);
+      assert.deepEqual(guard.problems, []);
+    });
+  }
 });

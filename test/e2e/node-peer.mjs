@@ -1,6 +1,7 @@
 // Peers in this Node process for the Node.js end-to-end tests: the engine
 // bundled from src/ (no build step), @roamhq/wrtc as the WebRTC implementation,
-// and the Node clients of the brokers (mqtt over TCP, NATS over TCP).
+// and the Node clients of the servers (mqtt over TCP, NATS over TCP,
+// socket.io-client, and the `eventsource` package as Node 20's missing EventSource).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,8 +37,12 @@ export async function loadWrtc() {
   }
 }
 
-/** A driver on a Node client: MQTT 5 over TCP or NATS over TCP; by default the prefixes of test/e2e/pages/drivers-mesh.mjs. */
-export async function nodeDriver(kind, server, prefix) {
+/**
+ * A driver on a Node client: MQTT 5 over TCP, NATS over TCP, socket.io-client, or the
+ * SSE driver (EventSource from the `eventsource` package where Node has none; `token`
+ * is the hub's publisher token). By default the prefixes of test/e2e/pages/drivers-mesh.mjs.
+ */
+export async function nodeDriver(kind, server, prefix, { token } = {}) {
   const peerix = await loadPeerix();
   if (kind === 'mqtt') {
     const { connect } = await import('mqtt');
@@ -49,16 +54,37 @@ export async function nodeDriver(kind, server, prefix) {
     const nc = await connect({ servers: server.natsUrl, reconnectTimeWait: 500, maxReconnectAttempts: -1 });
     return { driver: new peerix.NatsDriver({ nc, prefix: prefix ?? 'mesh.' }), close: () => nc.close() };
   }
+  if (kind === 'socket-io') {
+    const { io } = await import('socket.io-client');
+    const socket = io(server.url, { transports: ['websocket'] });
+    return { driver: new peerix.SocketIoDriver({ socket, prefix: prefix ?? 'peerix:' }), close: async () => socket.disconnect() };
+  }
+  if (kind === 'sse') {
+    await installEventSource();
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const driver = new peerix.SseDriver({ url: server.url, prefix: prefix ?? 'mesh/', publisher: { headers } });
+    return { driver, close: async () => driver.destroy() };
+  }
   throw new Error(`no Node client for ${kind}`);
+}
+
+/** Node 20 has no global EventSource (the SSE driver needs one): the `eventsource` package's, as docs/node.md says. */
+export async function installEventSource() {
+  if (globalThis.EventSource) return;
+  try {
+    globalThis.EventSource = (await import('eventsource')).EventSource;
+  } catch (error) {
+    throw new Error(`Node ${process.version} has no EventSource and the eventsource package is missing: run "npm install --save-dev eventsource" (${error.message})`);
+  }
 }
 
 /**
  * A Node peer that records what the tests look at, like the page's window.state.
  * `close()` leaves, stops the driver's client and closes the received-video sinks.
  */
-export async function startNodePeer({ kind, server, room, name, rtc, prefix, label = 'data', heartbeatTimeout }) {
+export async function startNodePeer({ kind, server, room, name, rtc, prefix, token, label = 'data', heartbeatTimeout }) {
   const peerix = await loadPeerix();
-  const { driver, close } = await nodeDriver(kind, server, prefix);
+  const { driver, close } = await nodeDriver(kind, server, prefix, { token });
   const peer = new peerix.Peer({ driver, rtc, ...(heartbeatTimeout ? { heartbeatTimeout } : {}) });
   const state = { messages: [], binaries: [], tracks: [], closed: [], closedAt: new Map(), errors: [], frames: 0 };
   const sinks = [];
