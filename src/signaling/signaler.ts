@@ -1,5 +1,5 @@
 import type { Driver, DriverHandler } from '../drivers/driver.js';
-import { fromDriverMessage, toDriverMessage } from '../drivers/driver.js';
+import { fromDriverMessage, messageFor } from '../drivers/driver.js';
 import { PeerixError, toPeerixError } from '../errors.js';
 import { createDebug } from '../debug.js';
 import type { Identity } from './crypto.js';
@@ -80,7 +80,8 @@ export class Signaler {
     try {
       const bytes = await envelopes.seal(message, recipient, session);
       debug('publish', message.kind, 'to', recipient ?? 'room', bytes.length, 'bytes');
-      await this.#options.driver.publish(namespace, toDriverMessage(bytes));
+      const { driver } = this.#options;
+      await driver.publish(namespace, messageFor(driver, bytes));
     } catch (error) {
       this.#options.onError(toPeerixError(error, 'ERR_DRIVER', `could not publish ${message.kind}`, recipient));
     }

@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { BroadcastChannelDriver, Driver, MemoryDriver, type DriverMessage } from '../../src/index.js';
-import { fromDriverMessage } from '../../src/drivers/driver.js';
+import { fromDriverMessage, messageFor } from '../../src/drivers/driver.js';
+import { PubSubDriver, fromJson64 } from '../../src/drivers/pubsub.js';
+import { base64urlEncode } from '../../src/signaling/encoding.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
@@ -20,7 +22,7 @@ describe('MemoryDriver', () => {
 
   it('keeps prefixes apart and hands each subscriber its own copy', async () => {
     const x = new MemoryDriver({ prefix: 'x:' });
-    const seen: DriverMessage[] = [];
+    const seen: (DriverMessage | Uint8Array)[] = [];
     x.subscribe(['n'], (m) => { m[0] = 99; seen.push(m); });
     x.subscribe(['n'], (m) => seen.push(m));
     const message = [1];
@@ -96,6 +98,75 @@ describe('Driver base', () => {
     for (const bad of [[256], [-1], [1.5], ['1'], 'text', null, 42, { length: 1 }]) {
       expect(() => fromDriverMessage(bad), JSON.stringify(bad)).to.throw().with.property('code', 'ERR_DECODE');
     }
+  });
+});
+
+describe('bytes through drivers', () => {
+  it('hands built-in drivers the Uint8Array itself and custom drivers a plain array (the documented contract)', () => {
+    class Custom extends Driver {
+      subscribe(): void {}
+      unsubscribe(): void {}
+      override publish(): void {}
+    }
+    const bytes = Uint8Array.of(1, 2, 255);
+    expect(messageFor(new MemoryDriver(), bytes)).to.equal(bytes);
+    const plain = messageFor(new Custom(), bytes);
+    expect(Array.isArray(plain)).to.equal(true);
+    expect(plain).to.deep.equal([1, 2, 255]);
+  });
+
+  it('MemoryDriver passes bytes (or a plain array) on, each subscriber its own copy', async () => {
+    const driver = new MemoryDriver();
+    const got: (DriverMessage | Uint8Array)[] = [];
+    driver.subscribe(['n'], (m) => got.push(m));
+    driver.subscribe(['n'], (m) => got.push(m));
+    const bytes = Uint8Array.of(5, 6);
+    driver.publish(['n'], bytes);
+    driver.publish(['n'], [7]);
+    await tick();
+    expect(got.map((m) => m instanceof Uint8Array)).to.deep.equal([true, true, false, false]);
+    expect(got[0]).to.not.equal(bytes);
+    expect(got[0]).to.not.equal(got[1]);
+    expect([...got[0]!]).to.deep.equal([5, 6]);
+  });
+
+  it('PubSubDriver sends bytes over a buffer of their own, checks payloads once and delivers copies', async () => {
+    const sent: Uint8Array[] = [];
+    class Loopback extends PubSubDriver {
+      constructor() {
+        super();
+        this.ready(true);
+      }
+      protected topic(namespace: string[]): string {
+        return namespace.join('/');
+      }
+      protected open(): void {}
+      protected close(): void {}
+      protected send(topic: string, message: Uint8Array): void {
+        sent.push(message);
+        this.deliver(topic, message);
+      }
+      receive(topic: string, payload: unknown, read?: (payload: unknown) => Uint8Array): void {
+        this.deliver(topic, payload, read);
+      }
+    }
+    const driver = new Loopback();
+    const got: Uint8Array[] = [];
+    const errors: string[] = [];
+    driver.on('error', ({ error }) => errors.push(error.code));
+    driver.subscribe(['a', 'b'], (m) => got.push(m as Uint8Array));
+    const backing = Uint8Array.of(0, 1, 2, 3);
+    driver.publish(['a', 'b'], backing.subarray(1, 3));
+    driver.publish(['a', 'b'], [9, 8]);
+    expect(sent.map((m) => [m.byteOffset, m.buffer.byteLength, ...m])).to.deep.equal([[0, 2, 1, 2], [0, 2, 9, 8]]);
+    expect(got.map((m) => [...m])).to.deep.equal([[1, 2], [9, 8]]);
+    expect(got[0]).to.not.equal(sent[0]);
+    driver.publish(['a', 'b'], [300] as DriverMessage);
+    driver.receive('a/b', 'text');
+    driver.receive('a/b', { m: base64urlEncode(Uint8Array.of(4, 2)) }, fromJson64);
+    driver.receive('a/b', { m: 'AQ==' }, fromJson64); // padded: not base64url
+    expect(errors).to.deep.equal(['ERR_DECODE', 'ERR_DECODE', 'ERR_DECODE']);
+    expect([...got[2]!]).to.deep.equal([4, 2]);
   });
 });
 
