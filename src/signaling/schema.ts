@@ -65,6 +65,11 @@ export const TcpType = enumOf('TcpType', 1, ['active', 'passive', 'so']);
 /** The string values of an enum type. */
 export type EnumValue<E> = E extends EnumType<infer V> ? V : never;
 
+/** True when `value` is one of the enum's values. */
+export function isEnumValue<V extends string>(type: EnumType<V>, value: unknown): value is V {
+  return type.values.includes(value as V);
+}
+
 // ---------------------------------------------------------------------------
 // Field types
 
@@ -231,7 +236,7 @@ export function valid(type: FieldType, value: unknown): boolean {
     case 'bool':
       return true; // written as truthiness, read as 0 or 1
     case 'enum':
-      return type.values.includes(value as string);
+      return isEnumValue(type, value);
     case 'string':
       return typeof value === 'string' && (!type.pattern || type.pattern.test(value));
     case 'bytes':

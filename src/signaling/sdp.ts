@@ -9,7 +9,7 @@
 import { PeerixError } from '../errors.js';
 import { fullTextDescription } from './messages.js';
 import type { CompactCandidate, CompactDescription } from './messages.js';
-import { CANDIDATE, DESCRIPTION, validMessage } from './schema.js';
+import { CANDIDATE, DESCRIPTION, isEnumValue, SdpType, Setup, validMessage } from './schema.js';
 
 const ICE_CHARS = /^[A-Za-z0-9+/]+$/;
 const DECIMAL = /^\d+$/;
@@ -164,7 +164,7 @@ function compactOrNull(type: CompactDescription['type'], sdp: string): CompactDe
   const maxMessageSize = maxMessageSizeText === undefined ? 65536 : uint(maxMessageSizeText, Number.MAX_SAFE_INTEGER);
   if (!ufrag || ufrag.length < 4 || ufrag.length > 256 || !ICE_CHARS.test(ufrag)) return null;
   if (!pwd || pwd.length < 22 || pwd.length > 256 || !ICE_CHARS.test(pwd)) return null;
-  if (setup !== 'actpass' && setup !== 'active' && setup !== 'passive') return null;
+  if (!isEnumValue(Setup, setup)) return null;
   if (sctpPort === null || maxMessageSize === null) return null;
   const compact: CompactDescription = {
     type,
@@ -189,14 +189,14 @@ function compactOrNull(type: CompactDescription['type'], sdp: string): CompactDe
  */
 export function compactDescription(desc: { type: string; sdp?: string }): CompactDescription {
   const { type, sdp } = desc;
-  if (type !== 'offer' && type !== 'answer') throw new PeerixError('ERR_INVALID_ARGUMENT', `cannot send a description of type ${type}`);
+  if (!isEnumValue(SdpType, type)) throw new PeerixError('ERR_INVALID_ARGUMENT', `cannot send a description of type ${type}`);
   if (typeof sdp !== 'string') throw new PeerixError('ERR_INVALID_ARGUMENT', 'description has no SDP');
   return compactOrNull(type, sdp) ?? fullTextDescription(type, sdp);
 }
 
 /** Rebuilds an RTCSessionDescriptionInit; throws ERR_DECODE when the compact fields are not valid. */
 export function expandDescription(c: CompactDescription): RTCSessionDescriptionInit {
-  if (c.type !== 'offer' && c.type !== 'answer') throw new PeerixError('ERR_DECODE', 'invalid description type');
+  if (!isEnumValue(SdpType, c.type)) throw new PeerixError('ERR_DECODE', 'invalid description type');
   if (c.sdp !== undefined) return { type: c.type, sdp: c.sdp };
   // The schema's checks (types, ranges, candidates), then what the SDP template needs on top.
   const ok = validMessage(DESCRIPTION, c) && ICE_CHARS.test(c.ufrag) && ICE_CHARS.test(c.pwd) && /^[0-9A-Za-z]{1,32}$/.test(c.sessionId);
