@@ -8,13 +8,32 @@ import { PeerixError } from '../errors.js';
 export type DriverMessage = number[];
 
 /**
- * Receives the messages published on a namespace: a plain byte array (custom
- * drivers) or a Uint8Array (the built-in drivers, which carry bytes as they are).
+ * Marks what takes the engine's bytes as a Uint8Array: the built-in drivers'
+ * `publish`, and the engine's handlers. Everything else gets plain arrays.
  */
-export type DriverHandler = (message: DriverMessage | Uint8Array) => void;
-
-/** Marks the drivers whose `publish` takes the engine's Uint8Array as is (the built-in ones). */
 export const TAKES_BYTES = Symbol('peerix.takesBytes');
+
+/** Receives the messages published on a namespace. */
+export interface DriverHandler {
+  (message: DriverMessage): void;
+  /** Set on the engine's handlers: built-in drivers hand them a Uint8Array (custom drivers may too). */
+  readonly [TAKES_BYTES]?: boolean;
+}
+
+/** A handler that takes bytes: the built-in drivers call it with a Uint8Array, custom drivers with a plain array. */
+export function bytesHandler(handler: (message: DriverMessage | Uint8Array) => void): DriverHandler {
+  return Object.assign(handler, { [TAKES_BYTES]: true });
+}
+
+/**
+ * How a built-in driver calls a handler: with its own copy of the message, as
+ * a Uint8Array for the engine's handlers and as a plain array (the documented
+ * contract) for any other.
+ */
+export function handOver(handler: DriverHandler, message: DriverMessage | Uint8Array): void {
+  if (handler[TAKES_BYTES]) (handler as (message: DriverMessage | Uint8Array) => void)(message.slice());
+  else handler(Array.from(message));
+}
 
 export interface DriverEvents {
   /** `active` changed: the transport became ready, or was lost. */

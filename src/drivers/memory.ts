@@ -1,4 +1,4 @@
-import { Driver, TAKES_BYTES, type DriverHandler, type DriverMessage, type DriverOptions } from './driver.js';
+import { Driver, handOver, TAKES_BYTES, type DriverHandler, type DriverMessage, type DriverOptions } from './driver.js';
 
 /**
  * Signaling inside one JavaScript realm: every `Peer` given the same
@@ -60,7 +60,7 @@ export class MemoryDriver extends Driver {
     if (!set) return;
     for (const handler of set) {
       queueMicrotask(() => {
-        if (set.has(handler)) handler(message.slice());
+        if (set.has(handler)) handOver(handler, message);
       });
     }
   }

@@ -1,4 +1,4 @@
-import { Driver, fromDriverMessage, TAKES_BYTES, type DriverHandler, type DriverMessage } from './driver.js';
+import { Driver, fromDriverMessage, handOver, TAKES_BYTES, type DriverHandler, type DriverMessage } from './driver.js';
 import { PeerixError, toPeerixError } from '../errors.js';
 import { base64urlDecode } from '../signaling/encoding.js';
 
@@ -113,7 +113,7 @@ export abstract class PubSubDriver extends Driver {
     for (const handler of [...set]) {
       if (!set.has(handler)) continue;
       try {
-        handler(bytes.slice());
+        handOver(handler, bytes);
       } catch (error) {
         this.reportError(toPeerixError(error, 'ERR_DRIVER', `a handler of ${topic} threw`));
       }

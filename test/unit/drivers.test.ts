@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { BroadcastChannelDriver, Driver, MemoryDriver, type DriverMessage } from '../../src/index.js';
-import { fromDriverMessage, messageFor } from '../../src/drivers/driver.js';
+import { bytesHandler, fromDriverMessage, messageFor } from '../../src/drivers/driver.js';
 import { PubSubDriver, fromJson64 } from '../../src/drivers/pubsub.js';
 import { base64urlEncode } from '../../src/signaling/encoding.js';
 
@@ -22,7 +22,7 @@ describe('MemoryDriver', () => {
 
   it('keeps prefixes apart and hands each subscriber its own copy', async () => {
     const x = new MemoryDriver({ prefix: 'x:' });
-    const seen: (DriverMessage | Uint8Array)[] = [];
+    const seen: DriverMessage[] = [];
     x.subscribe(['n'], (m) => { m[0] = 99; seen.push(m); });
     x.subscribe(['n'], (m) => seen.push(m));
     const message = [1];
@@ -115,19 +115,19 @@ describe('bytes through drivers', () => {
     expect(plain).to.deep.equal([1, 2, 255]);
   });
 
-  it('MemoryDriver passes bytes (or a plain array) on, each subscriber its own copy', async () => {
+  it("MemoryDriver hands the engine's handlers bytes and any other handler a plain array, each its own copy", async () => {
     const driver = new MemoryDriver();
     const got: (DriverMessage | Uint8Array)[] = [];
-    driver.subscribe(['n'], (m) => got.push(m));
+    driver.subscribe(['n'], bytesHandler((m) => got.push(m)));
     driver.subscribe(['n'], (m) => got.push(m));
     const bytes = Uint8Array.of(5, 6);
     driver.publish(['n'], bytes);
     driver.publish(['n'], [7]);
     await tick();
-    expect(got.map((m) => m instanceof Uint8Array)).to.deep.equal([true, true, false, false]);
+    expect(got.map((m) => (m instanceof Uint8Array ? 'bytes' : Array.isArray(m) ? 'array' : typeof m))).to.deep.equal(['bytes', 'array', 'array', 'array']);
     expect(got[0]).to.not.equal(bytes);
-    expect(got[0]).to.not.equal(got[1]);
     expect([...got[0]!]).to.deep.equal([5, 6]);
+    expect(got.slice(1).map((m) => [...m])).to.deep.equal([[5, 6], [7], [7]]);
   });
 
   it('PubSubDriver sends bytes over a buffer of their own, checks payloads once and delivers copies', async () => {
@@ -154,13 +154,16 @@ describe('bytes through drivers', () => {
     const got: Uint8Array[] = [];
     const errors: string[] = [];
     driver.on('error', ({ error }) => errors.push(error.code));
-    driver.subscribe(['a', 'b'], (m) => got.push(m as Uint8Array));
+    driver.subscribe(['a', 'b'], bytesHandler((m) => got.push(m as Uint8Array)));
+    const plain: unknown[] = [];
+    driver.subscribe(['a', 'b'], (m) => plain.push(m));
     const backing = Uint8Array.of(0, 1, 2, 3);
     driver.publish(['a', 'b'], backing.subarray(1, 3));
     driver.publish(['a', 'b'], [9, 8]);
     expect(sent.map((m) => [m.byteOffset, m.buffer.byteLength, ...m])).to.deep.equal([[0, 2, 1, 2], [0, 2, 9, 8]]);
     expect(got.map((m) => [...m])).to.deep.equal([[1, 2], [9, 8]]);
     expect(got[0]).to.not.equal(sent[0]);
+    expect(plain).to.deep.equal([[1, 2], [9, 8]]);
     driver.publish(['a', 'b'], [300] as DriverMessage);
     driver.receive('a/b', 'text');
     driver.receive('a/b', { m: base64urlEncode(Uint8Array.of(4, 2)) }, fromJson64);
