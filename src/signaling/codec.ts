@@ -121,38 +121,39 @@ function writeFields(w: Writer, spec: MessageSpec, value: Fields): void {
 
 function writeValue(w: Writer, spec: MessageSpec, f: Field, v: unknown): void {
   const t = f.of;
-  if (t.type === 'message') {
-    if (typeof v !== 'object' || v === null) throw invalid(`${spec.name}.${f.name} must be an object`);
-    w.message(f.n, (nested) => writeFields(nested, t.of, v as Fields));
-    return;
-  }
-  if (!valid(t, v)) throw invalid(`invalid ${spec.name}.${f.name}: ${String(v)}`);
+  // `valid` decides, except where the encoding found proves the value valid (an enum
+  // index, canonical IP text, a canonical decimal): those skip the second look.
   switch (t.type) {
-    case 'uint':
-      return void w.uint(f.n, v as number);
-    case 'time':
-      return void w.uint(f.n, Math.round(v as number));
+    case 'message':
+      if (typeof v !== 'object' || v === null) break;
+      return void w.message(f.n, (nested) => writeFields(nested, t.of, v as Fields));
     case 'bool':
       return void w.uint(f.n, v ? 1 : 0);
-    case 'enum':
-      return void w.uint(f.n, t.first + t.values.indexOf(v as string));
-    case 'string':
-      return void w.string(f.n, v as string, t.max);
-    case 'bytes':
-      return void w.bytes(f.n, v as Uint8Array);
-    case 'decimal': {
-      const text = v as string;
-      if (CANONICAL_DECIMAL.test(text)) {
-        if (t.bits === 32 && Number(text) <= U32) return void w.uint(f.n, Number(text));
-        if (t.bits === 64 && BigInt(text) <= MAX_U64) return void w.uint64(f.n, BigInt(text));
+    case 'enum': {
+      const i = t.values.indexOf(v as string);
+      if (i < 0) break;
+      return void w.uint(f.n, t.first + i);
+    }
+    case 'decimal':
+      if (typeof v === 'string' && CANONICAL_DECIMAL.test(v)) {
+        if (t.bits === 32 && Number(v) <= U32) return void w.uint(f.n, Number(v));
+        if (t.bits === 64 && BigInt(v) <= MAX_U64) return void w.uint64(f.n, BigInt(v));
       }
-      return void w.string(f.n + 1, text, t.max);
-    }
+      if (!valid(t, v)) break;
+      return void w.string(f.n + 1, v as string, t.max);
     case 'address': {
-      const ip = ipToBytes(v as string);
-      return void (ip ? w.bytes(f.n, ip) : w.string(f.n + 1, v as string, 255));
+      const ip = typeof v === 'string' ? ipToBytes(v) : null;
+      if (ip) return void w.bytes(f.n, ip);
+      if (!valid(t, v)) break;
+      return void w.string(f.n + 1, v as string, 255);
     }
+    default:
+      if (!valid(t, v)) break;
+      if (t.type === 'string') return void w.string(f.n, v as string, t.max);
+      if (t.type === 'bytes') return void w.bytes(f.n, v as Uint8Array);
+      return void w.uint(f.n, Math.round(v as number)); // uint, or time (milliseconds, rounded)
   }
+  throw invalid(`invalid ${spec.name}.${f.name}: ${String(v)}`);
 }
 
 // ---------------------------------------------------------------------------
@@ -181,7 +182,6 @@ function expectWire(actual: number, expected: number, field: number): void {
 function readFields(r: Reader, spec: MessageSpec, out: Fields = {}): Fields {
   const { fields } = spec;
   const table = lookup(spec);
-  const values: unknown[] = new Array(fields.length);
   while (!r.done) {
     const [n, wire] = r.tag();
     const i = table[n];
@@ -191,40 +191,43 @@ function readFields(r: Reader, spec: MessageSpec, out: Fields = {}): Fields {
     }
     const f = fields[i]!;
     const v = readValue(r, wire, n, f);
-    if (f.rule !== 'repeated') values[i] = v;
+    if (f.rule !== 'repeated') out[f.name] = v;
     else {
-      const list = (values[i] ??= []) as unknown[];
+      const list = (out[f.name] ??= []) as unknown[];
       if (list.length >= MAX_ITEMS) throw tooLarge(`more than ${MAX_ITEMS} items in one message`);
       list.push(v);
     }
   }
-  let full = false;
+  // Absent fields: required ones are an error, the others take their defaults.
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    let v = values[i];
-    if (full) {
-      // A full-text message: the fields after the text take their empty values.
-      if (f.rule !== 'flag') out[f.name] = f.rule === 'repeated' ? [] : emptyValue(f.of);
-      continue;
-    }
+    const v = out[f.name];
     if (v === undefined) {
       if (f.rule === 'required') throw decodeError(`${spec.name} lacks its ${f.name}`);
-      if (f.rule === 'repeated') v = [];
-      else if (f.rule === 'always' || f.rule === 'default') v = f.value;
-      else continue;
-    } else if (f.rule === 'full') {
-      full = true;
+      if (f.rule === 'repeated') out[f.name] = [];
+      else if (f.rule === 'always' || f.rule === 'default') out[f.name] = f.value;
     } else if (f.rule === 'flag' && !v) {
-      continue;
+      delete out[f.name];
+    } else if (f.rule === 'full') {
+      return fullText(spec, i, out);
     }
-    out[f.name] = v;
   }
+  return out;
+}
+
+/** A message whose `full` field (index `at`) is set: the fields after it take their empty values. */
+function fullText(spec: MessageSpec, at: number, read: Fields): Fields {
+  const out: Fields = {};
+  spec.fields.forEach((f, i) => {
+    if (i <= at) out[f.name] = read[f.name];
+    else if (f.rule !== 'flag') out[f.name] = f.rule === 'repeated' ? [] : emptyValue(f.of);
+  });
+  if (read.kind !== undefined) return { kind: read.kind, ...out };
   return out;
 }
 
 function readValue(r: Reader, wire: number, n: number, f: Field): unknown {
   const t = f.of;
-  let v: unknown;
   if (t.type === 'message') {
     expectWire(wire, WireType.Bytes, n);
     return readFields(r.sub(), t.of);
@@ -232,37 +235,43 @@ function readValue(r: Reader, wire: number, n: number, f: Field): unknown {
   // Varint fields: numbers, enums, bools, and the number form of a decimal.
   const varint = t.type === 'uint' || t.type === 'time' || t.type === 'enum' || t.type === 'bool' || (t.type === 'decimal' && n === f.n);
   expectWire(wire, varint ? WireType.Varint : WireType.Bytes, n);
+  // Values the reading itself proves valid (enum, bool, canonical IP, a number read as
+  // decimal, text without a pattern) return at once; the rest go through `valid`.
+  let v: unknown;
   switch (t.type) {
     case 'enum': {
       const value = r.varint();
-      v = value <= U32 ? t.values[value - t.first] : undefined;
-      if (v === undefined) throw decodeError(`field ${n}: unknown enum value ${value}`);
-      break;
+      const name = value <= U32 ? t.values[value - t.first] : undefined;
+      if (name === undefined) throw decodeError(`field ${n}: unknown enum value ${value}`);
+      return name;
     }
     case 'bool': {
       const value = r.varint();
       if (value > 1) throw decodeError(`field ${n} out of range`);
-      v = value === 1;
-      break;
+      return value === 1;
     }
     case 'string':
       v = r.string(t.max);
+      if (!t.pattern) return v;
       break;
     case 'bytes':
       v = r.bytes(256).slice();
       break;
     case 'decimal':
       if (n !== f.n) v = r.string(t.max);
-      else if (t.bits === 64) v = r.varint64().toString();
+      else if (t.bits === 64) return r.varint64().toString();
       else {
         const value = r.varint();
         if (value > U32) throw decodeError(`field ${n} out of range`);
-        v = String(value);
+        return String(value);
       }
       break;
     case 'address':
-      v = n === f.n ? ipFromBytes(r.bytes(256)) : r.string(255);
+      if (n === f.n) return ipFromBytes(r.bytes(256));
+      v = r.string(255);
       break;
+    case 'time':
+      return r.varint();
     default:
       v = r.varint();
   }
