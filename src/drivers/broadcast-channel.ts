@@ -1,15 +1,16 @@
 import type { DriverMessage, DriverOptions } from './driver.js';
 import { MemoryDriver } from './memory.js';
 
+/** What goes on the channel: the bytes travel as a Uint8Array (structured clone); a plain array is accepted too. */
 interface Envelope {
   peerix: 1;
   ns: string;
-  msg: DriverMessage;
+  msg: DriverMessage | Uint8Array;
 }
 
 function isEnvelope(data: unknown): data is Envelope {
-  const e = data as Envelope;
-  return typeof e === 'object' && e !== null && e.peerix === 1 && typeof e.ns === 'string' && Array.isArray(e.msg);
+  const e = data as Partial<Envelope> | null;
+  return typeof e === 'object' && e !== null && e.peerix === 1 && typeof e.ns === 'string' && (Array.isArray(e.msg) || e.msg instanceof Uint8Array);
 }
 
 /**
@@ -33,7 +34,7 @@ export class BroadcastChannelDriver extends MemoryDriver {
     this.#channel.addEventListener('message', this.#onMessage);
   }
 
-  override publish(namespace: string[], message: DriverMessage): void {
+  override publish(namespace: string[], message: DriverMessage | Uint8Array): void {
     const envelope: Envelope = { peerix: 1, ns: this.keyOf(namespace), msg: message };
     this.#channel?.postMessage(envelope);
     super.publish(namespace, message);

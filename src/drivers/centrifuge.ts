@@ -1,5 +1,6 @@
-import type { DriverMessage, DriverOptions } from './driver.js';
-import { PubSubDriver, encode64, fromJson64 } from './pubsub.js';
+import type { DriverOptions } from './driver.js';
+import { base64urlEncode } from '../signaling/encoding.js';
+import { PubSubDriver, fromJson64 } from './pubsub.js';
 
 type Publication = (ctx: { data: unknown }) => void;
 type StateListener = () => void;
@@ -73,8 +74,8 @@ export class CentrifugeDriver extends PubSubDriver {
     if (entry[2]) this.centrifuge.removeSubscription(entry[0]);
   }
 
-  protected async send(channel: string, message: DriverMessage): Promise<void> {
-    await this.centrifuge.publish(channel, { m: encode64(message) });
+  protected async send(channel: string, message: Uint8Array): Promise<void> {
+    await this.centrifuge.publish(channel, { m: base64urlEncode(message) });
   }
 
   override destroy(): void {

@@ -1,11 +1,39 @@
 import { Emitter } from '../emitter.js';
 import { PeerixError } from '../errors.js';
 
-/** A signaling message as drivers carry it: a plain array of byte values (0–255). */
+/**
+ * A signaling message as the documented driver contract carries it: a plain
+ * array of byte values (0–255). A custom driver's `publish` gets one of these.
+ */
 export type DriverMessage = number[];
 
+/**
+ * Marks what takes the engine's bytes as a Uint8Array: the built-in drivers'
+ * `publish`, and the engine's handlers. Everything else gets plain arrays.
+ */
+export const TAKES_BYTES = Symbol('peerix.takesBytes');
+
 /** Receives the messages published on a namespace. */
-export type DriverHandler = (message: DriverMessage) => void;
+export interface DriverHandler {
+  (message: DriverMessage): void;
+  /** Set on the engine's handlers: built-in drivers hand them a Uint8Array (custom drivers may too). */
+  readonly [TAKES_BYTES]?: boolean;
+}
+
+/** A handler that takes bytes: the built-in drivers call it with a Uint8Array, custom drivers with a plain array. */
+export function bytesHandler(handler: (message: DriverMessage | Uint8Array) => void): DriverHandler {
+  return Object.assign(handler, { [TAKES_BYTES]: true });
+}
+
+/**
+ * How a built-in driver calls a handler: with its own copy of the message, as
+ * a Uint8Array for the engine's handlers and as a plain array (the documented
+ * contract) for any other.
+ */
+export function handOver(handler: DriverHandler, message: DriverMessage | Uint8Array): void {
+  if (handler[TAKES_BYTES]) (handler as (message: DriverMessage | Uint8Array) => void)(message.slice());
+  else handler(Array.from(message));
+}
 
 export interface DriverEvents {
   /** `active` changed: the transport became ready, or was lost. */
@@ -32,6 +60,8 @@ let warnedDispatch = false;
  */
 export abstract class Driver extends Emitter<DriverEvents> {
   readonly prefix: string;
+  /** True on drivers that take a Uint8Array in `publish`; any other gets a plain array. */
+  declare readonly [TAKES_BYTES]?: boolean;
   #active = false;
   #managesActive = false;
 
@@ -61,8 +91,8 @@ export abstract class Driver extends Emitter<DriverEvents> {
   abstract unsubscribe(namespace: string[], handler: DriverHandler): void | Promise<void>;
 
   /** Sends `message` to every subscriber of `namespace`. */
-  publish(namespace: string[], message: DriverMessage): void | Promise<void> {
-    const legacy = (this as unknown as { dispatch?: (ns: string[], m: DriverMessage) => void | Promise<void> }).dispatch;
+  publish(namespace: string[], message: DriverMessage | Uint8Array): void | Promise<void> {
+    const legacy = (this as { dispatch?: (ns: string[], m: DriverMessage | Uint8Array) => void | Promise<void> }).dispatch;
     if (typeof legacy === 'function') {
       if (!warnedDispatch) {
         warnedDispatch = true;
@@ -82,14 +112,19 @@ export abstract class Driver extends Emitter<DriverEvents> {
   }
 }
 
-/** Copies bytes into the plain array form drivers carry. */
-export function toDriverMessage(bytes: Uint8Array): DriverMessage {
-  return Array.from(bytes);
+/**
+ * A message in the form `driver` takes it: the bytes themselves for the
+ * built-in drivers, a plain array (the documented contract) for any other.
+ */
+export function messageFor(driver: Driver, bytes: Uint8Array): DriverMessage | Uint8Array {
+  return driver[TAKES_BYTES] ? bytes : Array.from(bytes);
 }
 
 /**
- * Reads what a handler received back into bytes; anything that is not a byte
- * array (or a typed array) is refused, so garbage never reaches the decoder.
+ * The one byte check of driver payloads: typed arrays, ArrayBuffers and plain
+ * arrays of byte values become bytes (a Uint8Array is used as is, without a
+ * copy); anything else is refused with ERR_DECODE, so garbage never reaches
+ * the decoder.
  */
 export function fromDriverMessage(message: unknown): Uint8Array {
   if (message instanceof Uint8Array) return message;

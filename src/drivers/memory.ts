@@ -1,10 +1,11 @@
-import { Driver, type DriverHandler, type DriverMessage, type DriverOptions } from './driver.js';
+import { Driver, handOver, TAKES_BYTES, type DriverHandler, type DriverMessage, type DriverOptions } from './driver.js';
 
 /**
  * Signaling inside one JavaScript realm: every `Peer` given the same
  * instance can meet. For tests, demos and same-page setups.
  */
 export class MemoryDriver extends Driver {
+  override readonly [TAKES_BYTES] = true;
   #handlers = new Map<string, Set<DriverHandler>>();
   #destroyed = false;
 
@@ -27,7 +28,7 @@ export class MemoryDriver extends Driver {
     if (set?.size === 0) this.#handlers.delete(key);
   }
 
-  override publish(namespace: string[], message: DriverMessage): void {
+  override publish(namespace: string[], message: DriverMessage | Uint8Array): void {
     this.deliver(this.keyOf(namespace), message);
   }
 
@@ -47,14 +48,19 @@ export class MemoryDriver extends Driver {
     return this.prefix + namespace.join(':');
   }
 
-  /** Hands `message` to the subscribers of `key`, each its own copy, asynchronously like a real transport. */
-  protected deliver(key: string, message: DriverMessage): void {
+  /**
+   * Hands `message` to the subscribers of `key`, asynchronously like a real
+   * transport, each its own copy (so no receiver shares the sender's buffer).
+   * Anything is passed on as given: checking it is the receiver's job, as with
+   * a real broker.
+   */
+  protected deliver(key: string, message: DriverMessage | Uint8Array): void {
     if (this.#destroyed) return;
     const set = this.#handlers.get(key);
     if (!set) return;
     for (const handler of set) {
       queueMicrotask(() => {
-        if (set.has(handler)) handler(message.slice());
+        if (set.has(handler)) handOver(handler, message);
       });
     }
   }

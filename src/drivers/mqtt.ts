@@ -1,4 +1,4 @@
-import type { DriverMessage, DriverOptions } from './driver.js';
+import type { DriverOptions } from './driver.js';
 import { PubSubDriver } from './pubsub.js';
 
 type Callback = (error?: Error | null, granted?: { qos: number }[]) => void;
@@ -65,8 +65,8 @@ export class MqttDriver extends PubSubDriver {
     this.client.unsubscribe(topic, (error) => error && this.fail(`unsubscribe from ${topic}`, error));
   }
 
-  protected send(topic: string, message: DriverMessage): void {
-    this.client.publish(topic, Uint8Array.from(message), { qos: this.qos }, (error) => error && this.fail(`publish to ${topic}`, error));
+  protected send(topic: string, message: Uint8Array): void {
+    this.client.publish(topic, message, { qos: this.qos }, (error) => error && this.fail(`publish to ${topic}`, error));
   }
 
   override destroy(): void {

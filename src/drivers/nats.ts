@@ -1,4 +1,4 @@
-import type { DriverMessage, DriverOptions } from './driver.js';
+import type { DriverOptions } from './driver.js';
 import { PubSubDriver } from './pubsub.js';
 
 /** The part of a `@nats-io/nats-core` `NatsConnection` (from `wsconnect`) the driver uses. */
@@ -57,8 +57,8 @@ export class NatsDriver extends PubSubDriver {
     this.#subscriptions.delete(subject);
   }
 
-  protected send(subject: string, message: DriverMessage): void {
-    this.nc.publish(subject, Uint8Array.from(message));
+  protected send(subject: string, message: Uint8Array): void {
+    this.nc.publish(subject, message);
   }
 
   override destroy(): void {

@@ -1,5 +1,6 @@
-import { Driver, type DriverHandler, type DriverMessage } from './driver.js';
+import { Driver, fromDriverMessage, handOver, TAKES_BYTES, type DriverHandler, type DriverMessage } from './driver.js';
 import { PeerixError, toPeerixError, type ErrorMessage } from '../errors.js';
+import { base64urlDecode } from '../signaling/encoding.js';
 
 /** Messages a driver holds while its transport is down; more is an `error`, never a silent loss. */
 export const OUTBOX_LIMIT = 256;
@@ -18,17 +19,18 @@ export const MAX_MESSAGE_BYTES = 65536;
  * as its client connects and disconnects.
  */
 export abstract class PubSubDriver extends Driver {
+  override readonly [TAKES_BYTES] = true;
   /** Topic → handlers. A topic is in this map exactly while the broker subscription is wanted. */
   protected readonly subs = new Map<string, Set<DriverHandler>>();
-  #outbox: [string, DriverMessage][] = [];
+  #outbox: [string, Uint8Array][] = [];
 
   protected abstract topic(namespace: string[]): string;
   /** Subscribes on the broker: the first handler of `topic` arrived. */
   protected abstract open(topic: string): void | Promise<void>;
   /** Unsubscribes on the broker: the last handler of `topic` left. */
   protected abstract close(topic: string): void | Promise<void>;
-  /** Sends one message; only called while `active`. */
-  protected abstract send(topic: string, message: DriverMessage): void | Promise<void>;
+  /** Sends one message (bytes that no one changes afterwards); only called while `active`. */
+  protected abstract send(topic: string, message: Uint8Array): void | Promise<void>;
 
   subscribe(namespace: string[], handler: DriverHandler): Promise<void> | void {
     const topic = this.topic(namespace);
@@ -46,14 +48,20 @@ export abstract class PubSubDriver extends Driver {
     return this.guard(() => this.close(topic), `unsubscribe from ${topic}`);
   }
 
-  override publish(namespace: string[], message: DriverMessage): Promise<void> | void {
+  override publish(namespace: string[], message: DriverMessage | Uint8Array): Promise<void> | void {
     const topic = this.topic(namespace);
-    if (this.active) return this.guard(() => this.send(topic, message), `publish to ${topic}`);
-    this.hold(topic, message);
+    let bytes: Uint8Array;
+    try {
+      bytes = whole(fromDriverMessage(message));
+    } catch (error) {
+      return this.fail(`publish to ${topic}`, error);
+    }
+    if (this.active) return this.guard(() => this.send(topic, bytes), `publish to ${topic}`);
+    this.hold(topic, bytes);
   }
 
   /** Keeps a message for later; past the limit the message is reported, not kept. */
-  protected hold(topic: string, message: DriverMessage): void {
+  protected hold(topic: string, message: Uint8Array): void {
     if (this.#outbox.length < OUTBOX_LIMIT) this.#outbox.push([topic, message]);
     else this.reportError(new PeerixError('ERR_DRIVER', `outbox full (${OUTBOX_LIMIT}): dropped a message for ${topic}`));
   }
@@ -88,9 +96,10 @@ export abstract class PubSubDriver extends Driver {
   /**
    * Hands a received payload to the handlers of `topic`. `read` turns the
    * transport's payload into bytes and may throw: that is reported as
-   * `ERR_DECODE`, as is an empty or oversized payload. Handlers get their own copy.
+   * `ERR_DECODE`, as is an empty or oversized payload. Each handler gets its
+   * own copy: the payload may be a view on a buffer the client reuses.
    */
-  protected deliver(topic: string, payload: unknown, read: (payload: unknown) => Uint8Array = toBytes): void {
+  protected deliver(topic: string, payload: unknown, read: (payload: unknown) => Uint8Array = fromDriverMessage): void {
     const set = this.subs.get(topic);
     if (!set) return;
     let bytes: Uint8Array;
@@ -104,7 +113,7 @@ export abstract class PubSubDriver extends Driver {
     for (const handler of [...set]) {
       if (!set.has(handler)) continue;
       try {
-        handler(Array.from(bytes));
+        handOver(handler, bytes);
       } catch (error) {
         this.reportError(toPeerixError(error, 'ERR_DRIVER', `a handler of ${topic} threw`));
       }
@@ -119,32 +128,12 @@ export abstract class PubSubDriver extends Driver {
   }
 }
 
-/** Binary payloads (Buffer, Uint8Array, ArrayBuffer, byte arrays) to bytes; anything else throws. */
-function toBytes(payload: unknown): Uint8Array {
-  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
-  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (Array.isArray(payload) && payload.every((b) => Number.isInteger(b) && b >= 0 && b < 256)) return Uint8Array.from(payload as number[]);
-  throw new PeerixError('ERR_DECODE', `payload is ${payload === null ? 'null' : typeof payload}, not binary`);
+/** `bytes` over a buffer of its own: clients may send the whole underlying buffer of a view. */
+function whole(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
-/** Bytes to base64url text without padding. */
-export function encode64(bytes: DriverMessage | Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** base64url (or base64) text to bytes; anything else throws. */
-export function decode64(text: unknown): Uint8Array {
-  const t = typeof text === 'string' ? text.replace(/=+$/, '') : '';
-  if (typeof text !== 'string' || !/^[\w+/-]*$/.test(t) || t.length % 4 === 1) {
-    throw new PeerixError('ERR_DECODE', 'payload is not base64 text');
-  }
-  const binary = atob(t.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - (t.length % 4)) % 4));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
-/** Reads `{ m: base64 }`, the JSON wrapper of the text-only transports. */
+/** Reads `{ m: base64url }`, the JSON wrapper of the text-only transports. */
 export function fromJson64(payload: unknown): Uint8Array {
-  return decode64((payload as { m?: unknown } | null)?.m);
+  return base64urlDecode((payload as { m?: unknown } | null)?.m);
 }

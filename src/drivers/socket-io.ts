@@ -1,4 +1,4 @@
-import type { DriverMessage, DriverOptions } from './driver.js';
+import type { DriverOptions } from './driver.js';
 import { PeerixError } from '../errors.js';
 import { PubSubDriver } from './pubsub.js';
 
@@ -70,8 +70,8 @@ export class SocketIoDriver extends PubSubDriver {
     if (this.socket.connected) this.#emit('unsubscribe', topic);
   }
 
-  protected send(topic: string, message: DriverMessage): void {
-    this.#emit('dispatch', topic, Uint8Array.from(message));
+  protected send(topic: string, message: Uint8Array): void {
+    this.#emit('dispatch', topic, message);
   }
 
   override destroy(): void {

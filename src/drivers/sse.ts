@@ -1,6 +1,7 @@
-import type { DriverMessage, DriverOptions } from './driver.js';
+import type { DriverOptions } from './driver.js';
 import { PeerixError } from '../errors.js';
-import { PubSubDriver, decode64, encode64 } from './pubsub.js';
+import { base64urlDecode, base64urlEncode } from '../signaling/encoding.js';
+import { PubSubDriver } from './pubsub.js';
 
 export interface SseDriverOptions extends DriverOptions {
   /** The hub endpoint for both the stream (GET) and publishing (POST). Default `/.well-known/mercure`. */
@@ -114,13 +115,13 @@ export class SseDriver extends PubSubDriver {
       // reported below
     }
     if (typeof update?.t !== 'string') return this.reportError(new PeerixError('ERR_DECODE', 'SseDriver: update is not {"t":topic,"m":payload} JSON'));
-    this.deliver(update.t, update, (u) => decode64((u as { m?: unknown }).m));
+    this.deliver(update.t, update, (u) => base64urlDecode((u as { m?: unknown }).m));
   }
 
-  protected async send(topic: string, message: DriverMessage): Promise<void> {
+  protected async send(topic: string, message: Uint8Array): Promise<void> {
     const headers = new Headers(this.#publisher.headers);
     headers.set('content-type', 'application/x-www-form-urlencoded');
-    const data = JSON.stringify({ t: topic, m: encode64(message) });
+    const data = JSON.stringify({ t: topic, m: base64urlEncode(message) });
     const response = await fetch(this.url, { ...this.#publisher, method: 'POST', headers, body: new URLSearchParams({ topic, data }) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   }

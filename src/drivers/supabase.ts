@@ -1,5 +1,6 @@
-import type { DriverMessage, DriverOptions } from './driver.js';
-import { PubSubDriver, OUTBOX_LIMIT, encode64, fromJson64 } from './pubsub.js';
+import type { DriverOptions } from './driver.js';
+import { base64urlEncode } from '../signaling/encoding.js';
+import { PubSubDriver, OUTBOX_LIMIT, fromJson64 } from './pubsub.js';
 
 /** The part of a Supabase Realtime `RealtimeChannel` the driver uses. */
 export interface SupabaseChannelLike {
@@ -27,7 +28,7 @@ const IDLE = 30000;
 interface Entry {
   channel: SupabaseChannelLike;
   joined: boolean;
-  pending: DriverMessage[];
+  pending: Uint8Array[];
   idle?: ReturnType<typeof setTimeout>;
 }
 
@@ -79,9 +80,9 @@ export class SupabaseDriver extends PubSubDriver {
     this.ready(true);
   }
 
-  #push(topic: string, e: Entry, message: DriverMessage): void {
+  #push(topic: string, e: Entry, message: Uint8Array): void {
     void this.guard(async () => {
-      const result = await e.channel.send({ type: 'broadcast', event: EVENT, payload: { m: encode64(message) } });
+      const result = await e.channel.send({ type: 'broadcast', event: EVENT, payload: { m: base64urlEncode(message) } });
       if (result !== 'ok') throw new Error(String(result));
     }, `publish to ${topic}`);
   }
@@ -111,7 +112,7 @@ export class SupabaseDriver extends PubSubDriver {
     else this.#remove(topic);
   }
 
-  protected send(topic: string, message: DriverMessage): void {
+  protected send(topic: string, message: Uint8Array): void {
     const e = this.#entry(topic);
     this.#keep(topic, e);
     if (e.joined) this.#push(topic, e, message);

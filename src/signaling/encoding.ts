@@ -34,7 +34,8 @@ function sextet(text: string, index: number): number {
   return value;
 }
 
-export function base64urlDecode(text: string): Uint8Array {
+/** Strict base64url text to bytes; anything else (also a non-string) is ERR_DECODE. */
+export function base64urlDecode(text: unknown): Uint8Array {
   if (typeof text !== 'string') throw new PeerixError('ERR_DECODE', 'base64url input is not a string');
   const rest = text.length % 4;
   if (rest === 1) throw new PeerixError('ERR_DECODE', 'invalid base64url length');

@@ -1,48 +1,49 @@
 /**
- * Every signaling message Peerix sends, as plain objects. The codec
- * (`codec.ts`) turns them into protobuf-style bytes; docs/PROTOCOL.md gives
- * the field numbers.
+ * Every signaling message Peerix sends, as plain objects: the TypeScript side
+ * of the wire schema (`schema.ts`, which holds the field numbers and types; a
+ * compile-time check at the end of this file keeps the two in step). The codec
+ * (`codec.ts`) turns them into protobuf-style bytes.
  *
  * Broker messages travel in a sealed envelope (`envelope.ts`); in-band
  * messages travel on the pre-negotiated signaling data channel.
  */
 
-/** Message kind numbers, as they appear on the wire. */
-export const Kind = {
-  // Broker (discovery and first connection)
-  Announce: 1,
-  Offer: 2,
-  Answer: 3,
-  Candidates: 4,
-  Bye: 5,
-  // In-band (signaling data channel)
-  Description: 16,
-  Ice: 17,
-  ChannelOpen: 18,
-  ChannelClose: 19,
-  Streams: 20,
-  Unshare: 21,
-  Ping: 22,
-  Pong: 23,
-  Leave: 24,
-  Negotiate: 25,
-} as const;
-export type KindName = keyof typeof Kind;
-export type KindNumber = (typeof Kind)[KindName];
+import type {
+  CandidateType,
+  CANDIDATE,
+  CHANNEL_OPTIONS,
+  DESCRIPTION,
+  EnumValue,
+  Field,
+  ICE_CANDIDATE,
+  KindName,
+  MESSAGES,
+  MessageSpec,
+  Protocol,
+  SdpType,
+  Setup,
+  STREAM_INFO,
+  TcpType,
+} from './schema.js';
+
+export { Kind } from './schema.js';
+export type { KindName, KindNumber } from './schema.js';
+
+export type SdpTypeName = EnumValue<typeof SdpType>;
 
 /** One ICE candidate in compact form (the fields of an SDP `a=candidate` line). */
 export interface CompactCandidate {
   foundation: string;
   component: number;
-  protocol: 'udp' | 'tcp';
+  protocol: EnumValue<typeof Protocol>;
   priority: number;
   /** IPv4, IPv6 or an mDNS host name. */
   address: string;
   port: number;
-  type: 'host' | 'srflx' | 'prflx' | 'relay';
+  type: EnumValue<typeof CandidateType>;
   relatedAddress?: string;
   relatedPort?: number;
-  tcpType?: 'active' | 'passive' | 'so';
+  tcpType?: EnumValue<typeof TcpType>;
 }
 
 /**
@@ -51,14 +52,14 @@ export interface CompactCandidate {
  * Descriptions that do not fit the template travel as full text in `sdp`.
  */
 export interface CompactDescription {
-  type: 'offer' | 'answer';
+  type: SdpTypeName;
   /** Full SDP text, set only when the description could not be compacted. */
   sdp?: string;
   ufrag: string;
   pwd: string;
   /** SHA-256 DTLS fingerprint, 32 bytes. */
   fingerprint: Uint8Array;
-  setup: 'actpass' | 'active' | 'passive';
+  setup: EnumValue<typeof Setup>;
   /** The `o=` line's session id and version, kept so later descriptions match. */
   sessionId: string;
   sessionVersion: number;
@@ -107,7 +108,7 @@ export type SignalMessage =
   /** Leaving the room: addressed to each peer still in setup (pair-authenticated). */
   | { kind: 'Bye' }
   // In-band:
-  | { kind: 'Description'; type: 'offer' | 'answer'; sdp: string }
+  | { kind: 'Description'; type: SdpTypeName; sdp: string }
   | { kind: 'Ice'; candidates: IceCandidateInit[] }
   | { kind: 'ChannelOpen'; label: string; options?: ChannelOptions }
   | { kind: 'ChannelClose'; label: string }
@@ -123,3 +124,46 @@ export type SignalMessage =
   | { kind: 'Negotiate'; audio: number; video: number };
 
 export type MessageOf<K extends SignalMessage['kind']> = Extract<SignalMessage, { kind: K }>;
+
+/** The shape of a description that travels as full SDP text (the compact fields take their empty values). */
+export function fullTextDescription(type: SdpTypeName, sdp: string): CompactDescription {
+  return {
+    type,
+    sdp,
+    ufrag: '',
+    pwd: '',
+    fingerprint: new Uint8Array(0),
+    setup: 'actpass',
+    sessionId: '',
+    sessionVersion: 0,
+    sctpPort: 0,
+    maxMessageSize: 0,
+    candidates: [],
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Compile-time check: every type above has exactly the fields its schema
+// declares, optional exactly where the schema's rule lets the field be absent.
+
+type FieldsOf<S> = S extends MessageSpec<infer F> ? F[number] : never;
+type Names<S> = FieldsOf<S>['name'];
+type OptionalNames<S> = Extract<FieldsOf<S>, Field<string, 'optional' | 'flag' | 'full'>>['name'];
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Matches<T, S> = Same<keyof T, Names<S>> extends true ? Same<OptionalKeys<T>, OptionalNames<S>> : false;
+type BodyOf<K extends KindName> = Omit<MessageOf<K>, 'kind'>;
+
+export const schemaMatchesTypes: {
+  [K in KindName]: Matches<BodyOf<K>, (typeof MESSAGES)[K]>;
+} & {
+  candidate: Matches<CompactCandidate, typeof CANDIDATE>;
+  description: Matches<CompactDescription, typeof DESCRIPTION>;
+  ice: Matches<IceCandidateInit, typeof ICE_CANDIDATE>;
+  options: Matches<ChannelOptions, typeof CHANNEL_OPTIONS>;
+  stream: Matches<StreamInfo, typeof STREAM_INFO>;
+} = {
+  Announce: true, Offer: true, Answer: true, Candidates: true, Bye: true, Description: true, Ice: true, ChannelOpen: true,
+  ChannelClose: true, Streams: true, Unshare: true, Ping: true, Pong: true, Leave: true, Negotiate: true,
+  candidate: true, description: true, ice: true, options: true, stream: true,
+};

@@ -7,25 +7,24 @@
  * text (`sdp`), so compaction can never lose meaning.
  */
 import { PeerixError } from '../errors.js';
-import { fullTextDescription } from './codec.js';
+import { fullTextDescription } from './messages.js';
 import type { CompactCandidate, CompactDescription } from './messages.js';
+import { CANDIDATE, DESCRIPTION, isEnumValue, SdpType, Setup, validMessage } from './schema.js';
 
 const ICE_CHARS = /^[A-Za-z0-9+/]+$/;
-const FOUNDATION = /^[A-Za-z0-9+/]{1,32}$/;
-// IPv4, IPv6 (hex, no zone) or a host name such as an mDNS `<uuid>.local`.
-const ADDRESS = /^[A-Za-z0-9._:-]{1,255}$/;
 const DECIMAL = /^\d+$/;
 const M_LINE = /^m=application \d+ UDP\/DTLS\/SCTP webrtc-datachannel$/;
 const FINGERPRINT_HEX = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$/;
-
-const PROTOCOLS = new Set(['udp', 'tcp']);
-const TYPES = new Set(['host', 'srflx', 'prflx', 'relay']);
-const TCP_TYPES = new Set(['active', 'passive', 'so']);
 
 function uint(text: string | undefined, max: number): number | null {
   if (text === undefined || !DECIMAL.test(text) || text.length > 16) return null;
   const n = Number(text);
   return n <= max ? n : null;
+}
+
+/** A decimal for the schema to check: NaN (invalid) when the text is not one. */
+function number(text: string): number {
+  return DECIMAL.test(text) && text.length <= 16 ? Number(text) : NaN;
 }
 
 /**
@@ -41,66 +40,46 @@ export function parseCandidate(line: string): CompactCandidate | null {
   if (!text.startsWith('candidate:')) return null;
   const parts = text.slice(10).split(' ');
   if (parts.length < 8 || parts[6] !== 'typ') return null;
-  const [foundation, componentText, protocolText, priorityText, address, portText, , type] = parts as [
+  const [foundation, component, protocol, priority, address, port, , type] = parts as [
     string, string, string, string, string, string, string, string,
   ];
-  const component = uint(componentText, 256);
-  const protocol = protocolText.toLowerCase();
-  const priority = uint(priorityText, 0xffffffff);
-  const port = uint(portText, 0xffff);
-  if (!FOUNDATION.test(foundation) || !component || !PROTOCOLS.has(protocol) || priority === null) return null;
-  if (!ADDRESS.test(address) || port === null || !TYPES.has(type)) return null;
-  const c: CompactCandidate = {
+  // Strings go in as they are: the schema check below refuses anything that is not a valid value.
+  const c: Record<string, unknown> = {
     foundation,
-    component,
-    protocol: protocol as CompactCandidate['protocol'],
-    priority,
+    component: number(component),
+    protocol: protocol.toLowerCase(),
+    priority: number(priority),
     address,
-    port,
-    type: type as CompactCandidate['type'],
+    port: number(port),
+    type,
   };
   for (let i = 8; i + 1 < parts.length; i += 2) {
     const value = parts[i + 1]!;
     switch (parts[i]) {
       case 'raddr':
-        if (!ADDRESS.test(value)) return null;
         c.relatedAddress = value;
         break;
-      case 'rport': {
-        const relatedPort = uint(value, 0xffff);
-        if (relatedPort === null) return null;
-        c.relatedPort = relatedPort;
+      case 'rport':
+        c.relatedPort = number(value);
         break;
-      }
       case 'tcptype':
-        if (!TCP_TYPES.has(value)) return null;
-        c.tcpType = value as CompactCandidate['tcpType'];
+        c.tcpType = value;
         break;
       default:
       // Extensions are not needed to connect.
     }
   }
-  return c;
+  return isCandidate(c) ? c : null;
 }
 
-function validCandidate(c: CompactCandidate): boolean {
-  return (
-    FOUNDATION.test(c.foundation) &&
-    Number.isInteger(c.component) && c.component >= 1 && c.component <= 256 &&
-    PROTOCOLS.has(c.protocol) &&
-    Number.isInteger(c.priority) && c.priority >= 0 && c.priority <= 0xffffffff &&
-    ADDRESS.test(c.address) &&
-    Number.isInteger(c.port) && c.port >= 0 && c.port <= 0xffff &&
-    TYPES.has(c.type) &&
-    (c.relatedAddress === undefined || ADDRESS.test(c.relatedAddress)) &&
-    (c.relatedPort === undefined || (Number.isInteger(c.relatedPort) && c.relatedPort >= 0 && c.relatedPort <= 0xffff)) &&
-    (c.tcpType === undefined || TCP_TYPES.has(c.tcpType))
-  );
+/** The one candidate check (the wire schema's): fields, ranges, enums and address syntax. */
+function isCandidate(c: object): c is CompactCandidate {
+  return validMessage(CANDIDATE, c);
 }
 
 /** Formats a compact candidate as `candidate:…` text (no `a=`). Throws ERR_INVALID_ARGUMENT on invalid fields. */
 export function formatCandidate(c: CompactCandidate): string {
-  if (!validCandidate(c)) throw new PeerixError('ERR_INVALID_ARGUMENT', 'invalid ICE candidate');
+  if (!isCandidate(c)) throw new PeerixError('ERR_INVALID_ARGUMENT', 'invalid ICE candidate');
   let text = `candidate:${c.foundation} ${c.component} ${c.protocol} ${c.priority} ${c.address} ${c.port} typ ${c.type}`;
   if (c.relatedAddress !== undefined) text += ` raddr ${c.relatedAddress}`;
   if (c.relatedPort !== undefined) text += ` rport ${c.relatedPort}`;
@@ -185,7 +164,7 @@ function compactOrNull(type: CompactDescription['type'], sdp: string): CompactDe
   const maxMessageSize = maxMessageSizeText === undefined ? 65536 : uint(maxMessageSizeText, Number.MAX_SAFE_INTEGER);
   if (!ufrag || ufrag.length < 4 || ufrag.length > 256 || !ICE_CHARS.test(ufrag)) return null;
   if (!pwd || pwd.length < 22 || pwd.length > 256 || !ICE_CHARS.test(pwd)) return null;
-  if (setup !== 'actpass' && setup !== 'active' && setup !== 'passive') return null;
+  if (!isEnumValue(Setup, setup)) return null;
   if (sctpPort === null || maxMessageSize === null) return null;
   const compact: CompactDescription = {
     type,
@@ -210,24 +189,17 @@ function compactOrNull(type: CompactDescription['type'], sdp: string): CompactDe
  */
 export function compactDescription(desc: { type: string; sdp?: string }): CompactDescription {
   const { type, sdp } = desc;
-  if (type !== 'offer' && type !== 'answer') throw new PeerixError('ERR_INVALID_ARGUMENT', `cannot send a description of type ${type}`);
+  if (!isEnumValue(SdpType, type)) throw new PeerixError('ERR_INVALID_ARGUMENT', `cannot send a description of type ${type}`);
   if (typeof sdp !== 'string') throw new PeerixError('ERR_INVALID_ARGUMENT', 'description has no SDP');
   return compactOrNull(type, sdp) ?? fullTextDescription(type, sdp);
 }
 
 /** Rebuilds an RTCSessionDescriptionInit; throws ERR_DECODE when the compact fields are not valid. */
 export function expandDescription(c: CompactDescription): RTCSessionDescriptionInit {
-  if (c.type !== 'offer' && c.type !== 'answer') throw new PeerixError('ERR_DECODE', 'invalid description type');
+  if (!isEnumValue(SdpType, c.type)) throw new PeerixError('ERR_DECODE', 'invalid description type');
   if (c.sdp !== undefined) return { type: c.type, sdp: c.sdp };
-  const ok =
-    ICE_CHARS.test(c.ufrag) && ICE_CHARS.test(c.pwd) &&
-    c.fingerprint instanceof Uint8Array && c.fingerprint.length === 32 &&
-    ['actpass', 'active', 'passive'].includes(c.setup) &&
-    /^[0-9A-Za-z]{1,32}$/.test(c.sessionId) &&
-    Number.isSafeInteger(c.sessionVersion) && c.sessionVersion >= 0 &&
-    Number.isInteger(c.sctpPort) && c.sctpPort >= 0 && c.sctpPort <= 0xffff &&
-    Number.isSafeInteger(c.maxMessageSize) && c.maxMessageSize >= 0 &&
-    Array.isArray(c.candidates) && c.candidates.every(validCandidate);
+  // The schema's checks (types, ranges, candidates), then what the SDP template needs on top.
+  const ok = validMessage(DESCRIPTION, c) && ICE_CHARS.test(c.ufrag) && ICE_CHARS.test(c.pwd) && /^[0-9A-Za-z]{1,32}$/.test(c.sessionId);
   if (!ok) throw new PeerixError('ERR_DECODE', 'compact description has invalid fields');
   const lines = [
     'v=0',

@@ -1,5 +1,5 @@
 import type { Driver, DriverHandler } from '../drivers/driver.js';
-import { fromDriverMessage, toDriverMessage } from '../drivers/driver.js';
+import { bytesHandler, fromDriverMessage, messageFor } from '../drivers/driver.js';
 import { PeerixError, toPeerixError } from '../errors.js';
 import { createDebug } from '../debug.js';
 import type { Identity } from './crypto.js';
@@ -38,8 +38,8 @@ export class Signaler {
   #roomNs: string[] = [];
   #ownNs: string[] = [];
   #envelopes: Envelopes | null = null;
-  #onRoom: DriverHandler = (message) => this.#receive(message, false);
-  #onOwn: DriverHandler = (message) => this.#receive(message, true);
+  #onRoom: DriverHandler = bytesHandler((message) => this.#receive(message, false));
+  #onOwn: DriverHandler = bytesHandler((message) => this.#receive(message, true));
   #stopped = false;
   /** This join's session nonce (base64url): fresh per Signaler, so per join. */
   readonly session = base64urlEncode(createSession());
@@ -80,7 +80,8 @@ export class Signaler {
     try {
       const bytes = await envelopes.seal(message, recipient, session);
       debug('publish', message.kind, 'to', recipient ?? 'room', bytes.length, 'bytes');
-      await this.#options.driver.publish(namespace, toDriverMessage(bytes));
+      const { driver } = this.#options;
+      await driver.publish(namespace, messageFor(driver, bytes));
     } catch (error) {
       this.#options.onError(toPeerixError(error, 'ERR_DRIVER', `could not publish ${message.kind}`, recipient));
     }

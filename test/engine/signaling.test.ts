@@ -108,7 +108,7 @@ describe('signaling through the broker', () => {
     const captured: { ns: string[]; msg: DriverMessage }[] = [];
     const originalPublish = driver.publish.bind(driver);
     driver.publish = (ns, msg) => {
-      captured.push({ ns, msg });
+      captured.push({ ns, msg: Array.from(msg) });
       originalPublish(ns, msg);
     };
     await formMesh([a, b], r);

@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { BroadcastChannelDriver, Driver, MemoryDriver, type DriverMessage } from '../../src/index.js';
-import { fromDriverMessage } from '../../src/drivers/driver.js';
+import { bytesHandler, fromDriverMessage, messageFor } from '../../src/drivers/driver.js';
+import { PubSubDriver, fromJson64 } from '../../src/drivers/pubsub.js';
+import { base64urlEncode } from '../../src/signaling/encoding.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
@@ -96,6 +98,78 @@ describe('Driver base', () => {
     for (const bad of [[256], [-1], [1.5], ['1'], 'text', null, 42, { length: 1 }]) {
       expect(() => fromDriverMessage(bad), JSON.stringify(bad)).to.throw().with.property('code', 'ERR_DECODE');
     }
+  });
+});
+
+describe('bytes through drivers', () => {
+  it('hands built-in drivers the Uint8Array itself and custom drivers a plain array (the documented contract)', () => {
+    class Custom extends Driver {
+      subscribe(): void {}
+      unsubscribe(): void {}
+      override publish(): void {}
+    }
+    const bytes = Uint8Array.of(1, 2, 255);
+    expect(messageFor(new MemoryDriver(), bytes)).to.equal(bytes);
+    const plain = messageFor(new Custom(), bytes);
+    expect(Array.isArray(plain)).to.equal(true);
+    expect(plain).to.deep.equal([1, 2, 255]);
+  });
+
+  it("MemoryDriver hands the engine's handlers bytes and any other handler a plain array, each its own copy", async () => {
+    const driver = new MemoryDriver();
+    const got: (DriverMessage | Uint8Array)[] = [];
+    driver.subscribe(['n'], bytesHandler((m) => got.push(m)));
+    driver.subscribe(['n'], (m) => got.push(m));
+    const bytes = Uint8Array.of(5, 6);
+    driver.publish(['n'], bytes);
+    driver.publish(['n'], [7]);
+    await tick();
+    expect(got.map((m) => (m instanceof Uint8Array ? 'bytes' : Array.isArray(m) ? 'array' : typeof m))).to.deep.equal(['bytes', 'array', 'array', 'array']);
+    expect(got[0]).to.not.equal(bytes);
+    expect([...got[0]!]).to.deep.equal([5, 6]);
+    expect(got.slice(1).map((m) => [...m])).to.deep.equal([[5, 6], [7], [7]]);
+  });
+
+  it('PubSubDriver sends bytes over a buffer of their own, checks payloads once and delivers copies', async () => {
+    const sent: Uint8Array[] = [];
+    class Loopback extends PubSubDriver {
+      constructor() {
+        super();
+        this.ready(true);
+      }
+      protected topic(namespace: string[]): string {
+        return namespace.join('/');
+      }
+      protected open(): void {}
+      protected close(): void {}
+      protected send(topic: string, message: Uint8Array): void {
+        sent.push(message);
+        this.deliver(topic, message);
+      }
+      receive(topic: string, payload: unknown, read?: (payload: unknown) => Uint8Array): void {
+        this.deliver(topic, payload, read);
+      }
+    }
+    const driver = new Loopback();
+    const got: Uint8Array[] = [];
+    const errors: string[] = [];
+    driver.on('error', ({ error }) => errors.push(error.code));
+    driver.subscribe(['a', 'b'], bytesHandler((m) => got.push(m as Uint8Array)));
+    const plain: unknown[] = [];
+    driver.subscribe(['a', 'b'], (m) => plain.push(m));
+    const backing = Uint8Array.of(0, 1, 2, 3);
+    driver.publish(['a', 'b'], backing.subarray(1, 3));
+    driver.publish(['a', 'b'], [9, 8]);
+    expect(sent.map((m) => [m.byteOffset, m.buffer.byteLength, ...m])).to.deep.equal([[0, 2, 1, 2], [0, 2, 9, 8]]);
+    expect(got.map((m) => [...m])).to.deep.equal([[1, 2], [9, 8]]);
+    expect(got[0]).to.not.equal(sent[0]);
+    expect(plain).to.deep.equal([[1, 2], [9, 8]]);
+    driver.publish(['a', 'b'], [300] as DriverMessage);
+    driver.receive('a/b', 'text');
+    driver.receive('a/b', { m: base64urlEncode(Uint8Array.of(4, 2)) }, fromJson64);
+    driver.receive('a/b', { m: 'AQ==' }, fromJson64); // padded: not base64url
+    expect(errors).to.deep.equal(['ERR_DECODE', 'ERR_DECODE', 'ERR_DECODE']);
+    expect([...got[2]!]).to.deep.equal([4, 2]);
   });
 });
 
