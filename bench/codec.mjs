@@ -91,9 +91,9 @@ try {
 
     const messages = {
       announce: { kind: 'Announce' },
-      offer: { kind: 'Offer', description: offerCompact, metadata },
-      answer: { kind: 'Answer', description: answerCompact, metadata },
-      candidates: { kind: 'Candidates', candidates: batch, end: true },
+      offer: { kind: 'BrokerOffer', description: offerCompact, metadata },
+      answer: { kind: 'BrokerAnswer', description: answerCompact, metadata },
+      candidates: { kind: 'BrokerCandidates', candidates: batch, end: true },
     };
     const sdpText = { announce: 0, offer: offerSdp.length, answer: answerSdp.length, candidates: trickled.join('\r\n').length };
 

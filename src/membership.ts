@@ -121,21 +121,21 @@ export class Membership {
     }
     const info = { session, since: timestamp };
     if (message.kind === 'Announce') return void this.#onAnnounce(sender, info);
-    if (message.kind === 'Offer') return this.#onOffer(sender, info, message.description, message.metadata);
-    // Answer, Candidates and Bye belong to the setup of the session they were sealed for.
+    if (message.kind === 'BrokerOffer') return this.#onOffer(sender, info, message.description, message.metadata);
+    // BrokerAnswer, BrokerCandidates and BrokerLeave belong to the setup of the session they were sealed for.
     const remote = this.#connections.get(sender);
     if (!remote || this.#sessions.of(remote) !== session) {
       this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
       return;
     }
     switch (message.kind) {
-      case 'Answer':
+      case 'BrokerAnswer':
         this.#slotOf.get(remote)?.answered();
         this.#fresher(sender, info, true);
         return void this.#whenVerified(remote, message.metadata, () => remote.receiveBrokerDescription(message.description));
-      case 'Candidates':
+      case 'BrokerCandidates':
         return remote.receiveBrokerCandidates(message);
-      case 'Bye':
+      case 'BrokerLeave':
         return remote.dispose('left');
       default:
         this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is an in-band message, not a broker one`, { peerId: sender }));

@@ -188,7 +188,7 @@ export class Peer extends Emitter<PeerEvents> {
       // authenticated, so nobody else can say it for us.
       const session = this.#membership.sessionOf(remote);
       if (remote.state === 'connected') remote.sayGoodbye();
-      else if (signaler && session && this.driver.active) byes.push(signaler.sendTo(remote.id, session, { kind: 'Bye' }));
+      else if (signaler && session && this.driver.active) byes.push(signaler.sendTo(remote.id, session, { kind: 'BrokerLeave' }));
       remote.dispose('leaving');
     }
     await Promise.all(byes);

@@ -249,7 +249,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   }
 
   /** @internal Candidates that came through the broker. */
-  receiveBrokerCandidates(candidates: SignalMessage & { kind: 'Candidates' }): void {
+  receiveBrokerCandidates(candidates: SignalMessage & { kind: 'BrokerCandidates' }): void {
     this.#negotiator.enqueue(async () => {
       for (const c of candidates.candidates) await this.#candidates.remote({ candidate: formatCandidate(c), sdpMid: '0', sdpMLineIndex: 0 });
     });
@@ -309,7 +309,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
       case 'Description':
         debug('in-band', message.type, 'from', this.id.slice(0, 8));
         return this.#negotiator.receive({ type: message.type, sdp: message.sdp });
-      case 'Ice':
+      case 'Candidates':
         return this.#negotiator.enqueue(async () => {
           for (const c of message.candidates) await this.#candidates.remote(c);
         });

@@ -104,7 +104,7 @@ export class SignalPath {
     this.#hooks.described(compact.candidates.map(formatCandidate));
     // Both carry the sender's metadata: pair-authenticated, so no other member can speak for it.
     const metadata = JSON.stringify(this.#hooks.metadata());
-    await this.#hooks.sendBroker({ kind: compact.type === 'offer' ? 'Offer' : 'Answer', description: compact, metadata });
+    await this.#hooks.sendBroker({ kind: compact.type === 'offer' ? 'BrokerOffer' : 'BrokerAnswer', description: compact, metadata });
     this.#hooks.afterDescription();
   }
 
@@ -116,7 +116,7 @@ export class SignalPath {
         ...(c.sdpMid != null ? { sdpMid: c.sdpMid } : {}),
         ...(c.sdpMLineIndex != null ? { sdpMLineIndex: c.sdpMLineIndex } : {}),
       }));
-      this.send({ kind: 'Ice', candidates });
+      this.send({ kind: 'Candidates', candidates });
       return;
     }
     // An active TCP host candidate pairs only with a passive one, which browsers do not
@@ -124,7 +124,7 @@ export class SignalPath {
     const compact = batch
       .map((c) => parseCandidate(c.candidate))
       .filter((c): c is CompactCandidate => c !== null && !(c.protocol === 'tcp' && c.tcpType === 'active' && c.type === 'host'));
-    if (compact.length) void this.#hooks.sendBroker({ kind: 'Candidates', candidates: compact });
+    if (compact.length) void this.#hooks.sendBroker({ kind: 'BrokerCandidates', candidates: compact });
   }
 
   #receive(data: unknown): void {

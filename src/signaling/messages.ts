@@ -96,20 +96,20 @@ export type SignalMessage =
   /**
    * A peer is in the room (broadcast on the room namespace). It carries nothing but
    * its envelope header (id, session): what a peer says about itself travels in the
-   * pair-authenticated Offer and Answer, so no member can speak for another.
+   * pair-authenticated BrokerOffer and BrokerAnswer, so no member can speak for another.
    */
   | { kind: 'Announce' }
   /** First offer to a peer, with the offerer's metadata (JSON text). */
-  | { kind: 'Offer'; description: CompactDescription; metadata?: string }
+  | { kind: 'BrokerOffer'; description: CompactDescription; metadata?: string }
   /** The answer, with the answerer's metadata (JSON text). */
-  | { kind: 'Answer'; description: CompactDescription; metadata?: string }
+  | { kind: 'BrokerAnswer'; description: CompactDescription; metadata?: string }
   /** Candidates gathered after the offer or answer left; `end` after the last one. */
-  | { kind: 'Candidates'; candidates: CompactCandidate[]; end?: boolean }
+  | { kind: 'BrokerCandidates'; candidates: CompactCandidate[]; end?: boolean }
   /** Leaving the room: addressed to each peer still in setup (pair-authenticated). */
-  | { kind: 'Bye' }
+  | { kind: 'BrokerLeave' }
   // In-band:
   | { kind: 'Description'; type: SdpTypeName; sdp: string }
-  | { kind: 'Ice'; candidates: IceCandidateInit[] }
+  | { kind: 'Candidates'; candidates: IceCandidateInit[] }
   | { kind: 'ChannelOpen'; label: string; options?: ChannelOptions }
   | { kind: 'ChannelClose'; label: string }
   | { kind: 'Streams'; streams: StreamInfo[] }
@@ -163,7 +163,7 @@ export const schemaMatchesTypes: {
   options: Matches<ChannelOptions, typeof CHANNEL_OPTIONS>;
   stream: Matches<StreamInfo, typeof STREAM_INFO>;
 } = {
-  Announce: true, Offer: true, Answer: true, Candidates: true, Bye: true, Description: true, Ice: true, ChannelOpen: true,
+  Announce: true, BrokerOffer: true, BrokerAnswer: true, BrokerCandidates: true, BrokerLeave: true, Description: true, Candidates: true, ChannelOpen: true,
   ChannelClose: true, Streams: true, Unshare: true, Ping: true, Pong: true, Leave: true, Negotiate: true,
   candidate: true, description: true, ice: true, options: true, stream: true,
 };

@@ -25,13 +25,13 @@ const U32 = 0xffffffff;
 export const Kind = {
   // Broker (discovery and first connection)
   Announce: 1,
-  Offer: 2,
-  Answer: 3,
-  Candidates: 4,
-  Bye: 5,
+  BrokerOffer: 2,
+  BrokerAnswer: 3,
+  BrokerCandidates: 4,
+  BrokerLeave: 5,
   // In-band (signaling data channel)
   Description: 16,
-  Ice: 17,
+  Candidates: 17,
   ChannelOpen: 18,
   ChannelClose: 19,
   Streams: 20,
@@ -206,12 +206,12 @@ const count = (n: number, name: 'audio' | 'video') => field(n, name, uint(MAX_IT
 
 export const MESSAGES = {
   Announce: message('Announce', []),
-  Offer: message('Offer', [description, metadata]),
-  Answer: message('Answer', [description, metadata]),
-  Candidates: message('Candidates', [field(1, 'candidates', nested(CANDIDATE), 'repeated'), field(2, 'end', BOOL, 'optional')]),
-  Bye: message('Bye', []),
+  BrokerOffer: message('BrokerOffer', [description, metadata]),
+  BrokerAnswer: message('BrokerAnswer', [description, metadata]),
+  BrokerCandidates: message('BrokerCandidates', [field(1, 'candidates', nested(CANDIDATE), 'repeated'), field(2, 'end', BOOL, 'optional')]),
+  BrokerLeave: message('BrokerLeave', []),
   Description: message('Description', [field(1, 'type', SdpType, 'required'), field(2, 'sdp', string(MAX_BODY_BYTES), 'required')]),
-  Ice: message('Ice', [field(1, 'candidates', nested(ICE_CANDIDATE), 'repeated')]),
+  Candidates: message('Candidates', [field(1, 'candidates', nested(ICE_CANDIDATE), 'repeated')]),
   ChannelOpen: message('ChannelOpen', [label, field(2, 'options', nested(CHANNEL_OPTIONS), 'optional')]),
   ChannelClose: message('ChannelClose', [label]),
   Streams: message('Streams', [field(1, 'streams', nested(STREAM_INFO), 'repeated')]),

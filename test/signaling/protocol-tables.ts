@@ -13,9 +13,9 @@ export const END = '<!-- schema:end -->';
 /** Prose the schema does not hold, keyed by `Message.field` (or the message name alone). */
 const NOTES: Record<string, string> = {
   Announce: 'field 1 is reserved: version 1 put unauthenticated metadata there, decoders skip it',
-  'Offer.metadata': "the offerer's, JSON text",
-  'Answer.metadata': "the answerer's, JSON text",
-  'Candidates.end': 'no more candidates follow',
+  'BrokerOffer.metadata': "the offerer's, JSON text",
+  'BrokerAnswer.metadata': "the answerer's, JSON text",
+  'BrokerCandidates.end': 'no more candidates follow',
   'Description.sdp': 'full SDP text',
   'Ping.time': 'integer milliseconds; encoders round',
   'Pong.time': "the `Ping`'s time, echoed",

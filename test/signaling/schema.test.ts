@@ -138,9 +138,9 @@ describe('wire schema', () => {
       [{ kind: 'Negotiate', audio: MAX_ITEMS + 1, video: 0 }, 'count over 64'],
       [{ kind: 'Ping', time: Number.POSITIVE_INFINITY }, 'infinite time'],
       [{ kind: 'Description', type: 'pranswer' as 'offer', sdp: '' }, 'enum outside the table'],
-      [{ kind: 'Candidates', candidates: [{ foundation: 'a b', component: 1, protocol: 'udp', priority: 1, address: '1.2.3.4', port: 1, type: 'host' }] }, 'foundation syntax'],
-      [{ kind: 'Candidates', candidates: [{ foundation: '1', component: 0, protocol: 'udp', priority: 1, address: '1.2.3.4', port: 1, type: 'host' }] }, 'component 0'],
-      [{ kind: 'Candidates', candidates: [{ foundation: '1', component: 1, protocol: 'udp', priority: 1, address: 'a\r\nb', port: 1, type: 'host' }] }, 'address syntax'],
+      [{ kind: 'BrokerCandidates', candidates: [{ foundation: 'a b', component: 1, protocol: 'udp', priority: 1, address: '1.2.3.4', port: 1, type: 'host' }] }, 'foundation syntax'],
+      [{ kind: 'BrokerCandidates', candidates: [{ foundation: '1', component: 0, protocol: 'udp', priority: 1, address: '1.2.3.4', port: 1, type: 'host' }] }, 'component 0'],
+      [{ kind: 'BrokerCandidates', candidates: [{ foundation: '1', component: 1, protocol: 'udp', priority: 1, address: 'a\r\nb', port: 1, type: 'host' }] }, 'address syntax'],
       [{ kind: 'Unshare', streamId: 7 as unknown as string, tracks: [] }, 'number as string'],
       [{ kind: 'Streams', streams: 'x' as unknown as [] }, 'string as list'],
     ];

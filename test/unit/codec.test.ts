@@ -79,26 +79,26 @@ function codeOf(fn: () => unknown): string {
 
 const samples: SignalMessage[] = [
   { kind: 'Announce' },
-  { kind: 'Offer', description: compact, metadata: '' },
-  { kind: 'Answer', description: compact, metadata: JSON.stringify({ name: nonAscii }) },
-  { kind: 'Answer', description: fullText, metadata: maxString },
-  { kind: 'Offer', description: fullText, metadata: maxNonAscii },
-  { kind: 'Offer', description: compact },
-  { kind: 'Offer', description: { ...compact, sctpPort: 5001, maxMessageSize: 1073741823, endOfCandidates: true }, metadata: '{"name":"Ana"}' },
-  { kind: 'Offer', description: { ...compact, sessionId: '18446744073709551615', sessionVersion: Number.MAX_SAFE_INTEGER } },
-  { kind: 'Offer', description: { ...compact, sessionId: 'not-a-number', candidates: [] } },
-  { kind: 'Answer', description: { ...compact, type: 'answer', setup: 'active' } },
-  { kind: 'Answer', description: { ...compact, type: 'answer', setup: 'passive', candidates: Array.from({ length: MAX_ITEMS }, () => candidates[0]!) } },
-  { kind: 'Answer', description: fullText },
-  { kind: 'Candidates', candidates: [] },
-  { kind: 'Candidates', candidates, end: false },
-  { kind: 'Candidates', candidates: [], end: true },
-  { kind: 'Bye' },
+  { kind: 'BrokerOffer', description: compact, metadata: '' },
+  { kind: 'BrokerAnswer', description: compact, metadata: JSON.stringify({ name: nonAscii }) },
+  { kind: 'BrokerAnswer', description: fullText, metadata: maxString },
+  { kind: 'BrokerOffer', description: fullText, metadata: maxNonAscii },
+  { kind: 'BrokerOffer', description: compact },
+  { kind: 'BrokerOffer', description: { ...compact, sctpPort: 5001, maxMessageSize: 1073741823, endOfCandidates: true }, metadata: '{"name":"Ana"}' },
+  { kind: 'BrokerOffer', description: { ...compact, sessionId: '18446744073709551615', sessionVersion: Number.MAX_SAFE_INTEGER } },
+  { kind: 'BrokerOffer', description: { ...compact, sessionId: 'not-a-number', candidates: [] } },
+  { kind: 'BrokerAnswer', description: { ...compact, type: 'answer', setup: 'active' } },
+  { kind: 'BrokerAnswer', description: { ...compact, type: 'answer', setup: 'passive', candidates: Array.from({ length: MAX_ITEMS }, () => candidates[0]!) } },
+  { kind: 'BrokerAnswer', description: fullText },
+  { kind: 'BrokerCandidates', candidates: [] },
+  { kind: 'BrokerCandidates', candidates, end: false },
+  { kind: 'BrokerCandidates', candidates: [], end: true },
+  { kind: 'BrokerLeave' },
   { kind: 'Description', type: 'offer', sdp: '' },
   { kind: 'Description', type: 'answer', sdp: 'v=0\r\n' + 'a=x\r\n'.repeat(6000) },
-  { kind: 'Ice', candidates: [] },
+  { kind: 'Candidates', candidates: [] },
   {
-    kind: 'Ice',
+    kind: 'Candidates',
     candidates: [
       { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0', sdpMLineIndex: 0 },
       { candidate: '' },
@@ -136,7 +136,7 @@ describe('codec', () => {
   });
 
   it('writes empty bodies for field-less messages and keeps the kind out of the body', () => {
-    expect(encodeMessage({ kind: 'Bye' }).length).to.equal(0);
+    expect(encodeMessage({ kind: 'BrokerLeave' }).length).to.equal(0);
     expect(encodeMessage({ kind: 'Leave' }).length).to.equal(0);
     expect(Array.from(encodeFrame({ kind: 'Leave' }))).to.deep.equal([Kind.Leave]);
     expect(Array.from(encodeFrame({ kind: 'Ping', time: 300 }))).to.deep.equal([Kind.Ping, 0x08, 0xac, 0x02]);
@@ -144,7 +144,7 @@ describe('codec', () => {
 
   it('encodes IPv4 as 4 bytes, IPv6 as 16 bytes and names as text', () => {
     const one = (address: string) =>
-      encodeMessage({ kind: 'Candidates', candidates: [{ foundation: '1', component: 1, protocol: 'udp', priority: 1, address, port: 1, type: 'host' }] });
+      encodeMessage({ kind: 'BrokerCandidates', candidates: [{ foundation: '1', component: 1, protocol: 'udp', priority: 1, address, port: 1, type: 'host' }] });
     const base = one('a').length - 1;
     expect(one('255.255.255.255').length - base).to.equal(4);
     expect(one('2001:db8:85a3:1234:5678:8a2e:370:7334').length - base).to.equal(16);
@@ -160,7 +160,7 @@ describe('codec', () => {
   });
 
   it('keeps a typical compact offer small', () => {
-    const offer = encodeMessage({ kind: 'Offer', description: { ...compact, candidates: [candidates[0]!] } });
+    const offer = encodeMessage({ kind: 'BrokerOffer', description: { ...compact, candidates: [candidates[0]!] } });
     expect(offer.length).to.be.below(110);
   });
 
@@ -184,7 +184,7 @@ describe('codec', () => {
       [Kind.Description, new Writer().uint(1, 3).string(2, '').finish()], // enum out of range
       [Kind.Description, new Writer().uint(1, 0).string(2, '').finish()], // enum zero
       [Kind.Description, new Writer().string(2, '').finish()], // type missing
-      [Kind.Candidates, new Writer().uint(2, 2).finish()], // bool > 1
+      [Kind.BrokerCandidates, new Writer().uint(2, 2).finish()], // bool > 1
       [Kind.ChannelOpen, new Writer().message(2, (w) => w.uint(2, 65536)).finish()], // > uint16
       [Kind.ChannelClose, new Writer().bytes(1, new Uint8Array([0xc3, 0x28])).finish()], // invalid UTF-8
       [Kind.ChannelClose, new Writer().bytes(1, new Uint8Array([0xed, 0xa0, 0x80])).finish()], // surrogate
@@ -194,14 +194,14 @@ describe('codec', () => {
       [Kind.ChannelClose, new Uint8Array([0x00, 0x00])], // field number 0
       [Kind.Ping, new Uint8Array([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])], // 11-byte varint
       [Kind.Ping, new Uint8Array([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])], // > 2^53
-      [Kind.Offer, new Writer().finish()], // description missing
-      [Kind.Offer, new Writer().message(1, (w) => w.uint(1, 1).string(3, 'abcd')).finish()], // compact fields missing
-      [Kind.Offer, new Writer().message(1, (w) => w.uint(1, 1).string(3, 'abcd').string(4, 'p').bytes(5, new Uint8Array(31)).uint(6, 1).uint(7, 1)).finish()], // short fingerprint
-      [Kind.Candidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).uint(8, 1)).finish()], // candidate without address
-      [Kind.Candidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).bytes(6, new Uint8Array(5)).uint(8, 1)).finish()], // 5-byte IP
-      [Kind.Candidates, new Writer().message(1, (w) => w.uint(1, 1).uint(3, 0).uint(5, 1).bytes(6, new Uint8Array(4)).uint(8, 1)).finish()], // component 0
-      [Kind.Candidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 2 ** 32).bytes(6, new Uint8Array(4)).uint(8, 1)).finish()], // priority > uint32
-      [Kind.Candidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).bytes(6, new Uint8Array(4)).uint(8, 1).uint(9, 4)).finish()], // type enum
+      [Kind.BrokerOffer, new Writer().finish()], // description missing
+      [Kind.BrokerOffer, new Writer().message(1, (w) => w.uint(1, 1).string(3, 'abcd')).finish()], // compact fields missing
+      [Kind.BrokerOffer, new Writer().message(1, (w) => w.uint(1, 1).string(3, 'abcd').string(4, 'p').bytes(5, new Uint8Array(31)).uint(6, 1).uint(7, 1)).finish()], // short fingerprint
+      [Kind.BrokerCandidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).uint(8, 1)).finish()], // candidate without address
+      [Kind.BrokerCandidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).bytes(6, new Uint8Array(5)).uint(8, 1)).finish()], // 5-byte IP
+      [Kind.BrokerCandidates, new Writer().message(1, (w) => w.uint(1, 1).uint(3, 0).uint(5, 1).bytes(6, new Uint8Array(4)).uint(8, 1)).finish()], // component 0
+      [Kind.BrokerCandidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 2 ** 32).bytes(6, new Uint8Array(4)).uint(8, 1)).finish()], // priority > uint32
+      [Kind.BrokerCandidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).bytes(6, new Uint8Array(4)).uint(8, 1).uint(9, 4)).finish()], // type enum
       [Kind.Unshare, new Writer().finish()], // stream id missing
       [Kind.Streams, new Writer().message(1, (w) => w.string(2, 'label')).finish()], // stream id missing
     ];
@@ -212,12 +212,12 @@ describe('codec', () => {
   });
 
   it('enforces the caps with ERR_TOO_LARGE on both sides', () => {
-    expect(codeOf(() => encodeMessage({ kind: 'Answer', description: compact, metadata: maxString + 'x' }))).to.equal('ERR_TOO_LARGE');
-    expect(codeOf(() => encodeMessage({ kind: 'Candidates', candidates: Array.from({ length: MAX_ITEMS + 1 }, () => candidates[0]!) }))).to.equal('ERR_TOO_LARGE');
+    expect(codeOf(() => encodeMessage({ kind: 'BrokerAnswer', description: compact, metadata: maxString + 'x' }))).to.equal('ERR_TOO_LARGE');
+    expect(codeOf(() => encodeMessage({ kind: 'BrokerCandidates', candidates: Array.from({ length: MAX_ITEMS + 1 }, () => candidates[0]!) }))).to.equal('ERR_TOO_LARGE');
     expect(codeOf(() => encodeMessage({ kind: 'Description', type: 'offer', sdp: 'x'.repeat(MAX_BODY_BYTES) }))).to.equal('ERR_TOO_LARGE');
-    expect(codeOf(() => decodeMessage(Kind.Bye, new Uint8Array(MAX_BODY_BYTES + 1)))).to.equal('ERR_TOO_LARGE');
+    expect(codeOf(() => decodeMessage(Kind.BrokerLeave, new Uint8Array(MAX_BODY_BYTES + 1)))).to.equal('ERR_TOO_LARGE');
     const longString = new Writer().string(2, 'x'.repeat(MAX_STRING_BYTES + 1), MAX_BODY_BYTES).finish();
-    expect(codeOf(() => decodeMessage(Kind.Answer, longString))).to.equal('ERR_TOO_LARGE');
+    expect(codeOf(() => decodeMessage(Kind.BrokerAnswer, longString))).to.equal('ERR_TOO_LARGE');
     const w = new Writer();
     for (let i = 0; i <= MAX_ITEMS; i++) w.string(2, 't');
     expect(codeOf(() => decodeMessage(Kind.Unshare, w.string(1, 's').finish()))).to.equal('ERR_TOO_LARGE');
@@ -226,8 +226,8 @@ describe('codec', () => {
   it('refuses to encode out-of-range values with ERR_INVALID_ARGUMENT', () => {
     expect(codeOf(() => encodeMessage({ kind: 'Ping', time: -1 }))).to.equal('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => encodeMessage({ kind: 'Ping', time: Number.NaN }))).to.equal('ERR_INVALID_ARGUMENT');
-    expect(codeOf(() => encodeMessage({ kind: 'Candidates', candidates: [{ ...candidates[0]!, port: 65536 }] }))).to.equal('ERR_INVALID_ARGUMENT');
-    expect(codeOf(() => encodeMessage({ kind: 'Offer', description: { ...compact, fingerprint: new Uint8Array(20) } }))).to.equal('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => encodeMessage({ kind: 'BrokerCandidates', candidates: [{ ...candidates[0]!, port: 65536 }] }))).to.equal('ERR_INVALID_ARGUMENT');
+    expect(codeOf(() => encodeMessage({ kind: 'BrokerOffer', description: { ...compact, fingerprint: new Uint8Array(20) } }))).to.equal('ERR_INVALID_ARGUMENT');
     expect(codeOf(() => encodeMessage({ kind: 'Nope' } as unknown as SignalMessage))).to.equal('ERR_INVALID_ARGUMENT');
   });
 

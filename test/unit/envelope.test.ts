@@ -44,7 +44,7 @@ async function envelopes(
 
 const hello: SignalMessage = { kind: 'Announce' };
 const offer: SignalMessage = {
-  kind: 'Offer',
+  kind: 'BrokerOffer',
   metadata: '{"name":"Ana"}',
   description: {
     type: 'offer', ufrag: 'W3nq', pwd: 'KXo8bX9PJ3rSxM8VfB1kCnQe', fingerprint: Uint8Array.from({ length: 32 }, (_, i) => i * 7),
@@ -118,7 +118,7 @@ describe('envelope', () => {
     expect(await codeOf(atB.open(otherSender, b.id))).to.equal('ERR_AUTH');
     expect(await codeOf(atB.open(sealed, c.id))).to.equal('ERR_AUTH');
     const otherKind = sealed.slice();
-    otherKind[1] = Kind.Answer;
+    otherKind[1] = Kind.BrokerAnswer;
     expect(await codeOf(atB.open(otherKind, b.id))).to.equal('ERR_AUTH');
     const unknownKind = sealed.slice();
     unknownKind[1] = 99;
@@ -192,7 +192,7 @@ describe('envelope', () => {
   });
 
   it('compresses when it pays and opens compressed messages', async () => {
-    const big: SignalMessage = { ...(offer as Extract<SignalMessage, { kind: 'Offer' }>), metadata: JSON.stringify({ name: 'Ana', bio: 'lorem ipsum '.repeat(100) }) };
+    const big: SignalMessage = { ...(offer as Extract<SignalMessage, { kind: 'BrokerOffer' }>), metadata: JSON.stringify({ name: 'Ana', bio: 'lorem ipsum '.repeat(100) }) };
     const sealed = await (await envelopes(a)).seal(big);
     expect(sealed[0]! & FLAG_COMPRESSED).to.equal(FLAG_COMPRESSED);
     expect(sealed.length).to.be.below(300);
@@ -227,9 +227,9 @@ describe('envelope', () => {
 
   it('keeps a two-peer setup (two announces, offer, answer) under 600 bytes', async () => {
     const answer: SignalMessage = {
-      kind: 'Answer',
+      kind: 'BrokerAnswer',
       metadata: '{"name":"Bob"}',
-      description: { ...(offer as Extract<SignalMessage, { kind: 'Offer' }>).description, type: 'answer', setup: 'active' },
+      description: { ...(offer as Extract<SignalMessage, { kind: 'BrokerOffer' }>).description, type: 'answer', setup: 'active' },
     };
     const sender = await envelopes(a);
     const receiver = await envelopes(b);

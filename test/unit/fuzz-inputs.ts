@@ -13,7 +13,7 @@ const candidate: CompactCandidate = {
 export const seeds: SignalMessage[] = [
   { kind: 'Announce' },
   {
-    kind: 'Offer',
+    kind: 'BrokerOffer',
     metadata: '{}',
     description: {
       type: 'offer', ufrag: 'abcd', pwd: 'abcdefghijklmnopqrstuvwx', fingerprint: new Uint8Array(32).fill(7), setup: 'actpass',
@@ -21,14 +21,14 @@ export const seeds: SignalMessage[] = [
       candidates: [candidate, { ...candidate, address: 'fd00::2', type: 'srflx', relatedAddress: '0.0.0.0', relatedPort: 0 }],
     },
   },
-  { kind: 'Candidates', candidates: [candidate, { ...candidate, protocol: 'tcp', tcpType: 'passive', address: 'x.local' }], end: true },
+  { kind: 'BrokerCandidates', candidates: [candidate, { ...candidate, protocol: 'tcp', tcpType: 'passive', address: 'x.local' }], end: true },
   { kind: 'Description', type: 'answer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n' },
-  { kind: 'Ice', candidates: [{ candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0', sdpMLineIndex: 0 }] },
+  { kind: 'Candidates', candidates: [{ candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', sdpMid: '0', sdpMLineIndex: 0 }] },
   { kind: 'ChannelOpen', label: 'chat', options: { ordered: false, maxRetransmits: 3, protocol: 'p' } },
   { kind: 'Streams', streams: [{ id: 's', label: 'camera', tracks: ['a', 'b'] }] },
   { kind: 'Unshare', streamId: 's', tracks: ['a'] },
   { kind: 'Ping', time: 1732780000123 },
-  { kind: 'Bye' },
+  { kind: 'BrokerLeave' },
 ];
 
 export const kinds = Object.values(Kind) as KindNumber[];

@@ -60,9 +60,9 @@ describe('namespace', () => {
         identity: a, roomNamespace: ns, ...(await deriveRoomKeys(room).then((k) => ({ roomKey: k.roomKey, pairKeys: new PairKeys(a, k.pairSalt, 'AAAAAAAAAAA') }))),
         encryption, compression: true,
       });
-      seen.push(await envelopes.seal({ kind: 'Offer', metadata: '{"name":"Ana"}', description: { type: 'offer', sdp: 'v=0\r\n' } as never }));
-      seen.push(await envelopes.seal({ kind: 'Bye' }, b.id, 'AAAAAAAAAAA'));
-      seen.push(await envelopes.seal({ kind: 'Candidates', candidates: [] }, b.id, 'AAAAAAAAAAA'));
+      seen.push(await envelopes.seal({ kind: 'BrokerOffer', metadata: '{"name":"Ana"}', description: { type: 'offer', sdp: 'v=0\r\n' } as never }));
+      seen.push(await envelopes.seal({ kind: 'BrokerLeave' }, b.id, 'AAAAAAAAAAA'));
+      seen.push(await envelopes.seal({ kind: 'BrokerCandidates', candidates: [] }, b.id, 'AAAAAAAAAAA'));
     }
     for (const bytes of seen) expect(contains(bytes, raw)).to.equal(false);
     expect(contains(new TextEncoder().encode(`xx${room}xx`), raw)).to.equal(true); // the check itself works

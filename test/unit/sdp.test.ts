@@ -32,11 +32,11 @@ const firefoxOffer = [
   '',
 ].join('\r\n');
 
-function viaWire(desc: RTCSessionDescriptionInit, kind: 'Offer' | 'Answer'): { compact: CompactDescription; expanded: RTCSessionDescriptionInit; bytes: number } {
+function viaWire(desc: RTCSessionDescriptionInit, kind: 'BrokerOffer' | 'BrokerAnswer'): { compact: CompactDescription; expanded: RTCSessionDescriptionInit; bytes: number } {
   const compact = compactDescription({ type: desc.type, sdp: desc.sdp ?? '' });
-  const msg: SignalMessage = kind === 'Offer' ? { kind, description: compact } : { kind, description: compact };
+  const msg: SignalMessage = kind === 'BrokerOffer' ? { kind, description: compact } : { kind, description: compact };
   const body = encodeMessage(msg);
-  const decoded = decodeMessage(Kind[kind], body) as Extract<SignalMessage, { kind: 'Offer' | 'Answer' }>;
+  const decoded = decodeMessage(Kind[kind], body) as Extract<SignalMessage, { kind: 'BrokerOffer' | 'BrokerAnswer' }>;
   return { compact, expanded: expandDescription(decoded.description), bytes: body.length };
 }
 
@@ -66,7 +66,7 @@ describe('sdp', () => {
     const channel = offerer.createDataChannel('chat');
     await offerer.setLocalDescription(await offerer.createOffer());
     await gathered(offerer);
-    const offer = viaWire(offerer.localDescription!, 'Offer');
+    const offer = viaWire(offerer.localDescription!, 'BrokerOffer');
     expect(offer.compact.sdp, 'offer fell back to full text').to.equal(undefined);
     expect(offer.compact.candidates.length, 'no ICE candidates: run inside scripts/netns.mjs').to.be.above(0);
     console.log(`compact offer: ${offer.bytes} bytes (SDP text: ${offerer.localDescription!.sdp.length})`);
@@ -75,7 +75,7 @@ describe('sdp', () => {
     await answerer.setRemoteDescription(offer.expanded);
     await answerer.setLocalDescription(await answerer.createAnswer());
     await gathered(answerer);
-    const answer = viaWire(answerer.localDescription!, 'Answer');
+    const answer = viaWire(answerer.localDescription!, 'BrokerAnswer');
     expect(answer.compact.sdp).to.equal(undefined);
     expect(answer.compact.setup).to.equal('active');
     await offerer.setRemoteDescription(answer.expanded);
@@ -135,7 +135,7 @@ describe('sdp', () => {
   it('Chromium accepts an expanded Firefox offer and answers it compactly', async () => {
     const pc = new RTCPeerConnection();
     pcs.push(pc);
-    const { compact, expanded } = viaWire({ type: 'offer', sdp: firefoxOffer }, 'Offer');
+    const { compact, expanded } = viaWire({ type: 'offer', sdp: firefoxOffer }, 'BrokerOffer');
     expect(compact.sdp).to.equal(undefined);
     await pc.setRemoteDescription(expanded);
     await pc.setLocalDescription(await pc.createAnswer());
@@ -162,7 +162,7 @@ describe('sdp', () => {
     const compact = compactDescription(offer);
     expect(compact.sdp).to.equal(offer.sdp);
     expect(compact.candidates).to.deep.equal([]);
-    const { expanded } = viaWire(offer, 'Offer');
+    const { expanded } = viaWire(offer, 'BrokerOffer');
     expect(expanded).to.deep.equal({ type: 'offer', sdp: offer.sdp });
     // Unknown attributes also keep the full text.
     const odd = firefoxOffer.replace('a=mid:0', 'a=mid:0\r\na=ice-lite');
@@ -185,8 +185,8 @@ describe('sdp', () => {
       expect(formatCandidate(parsed!)).to.equal(line);
       expect(parseCandidate('a=' + line)).to.deep.equal(parsed);
       // And through the codec.
-      const body = encodeMessage({ kind: 'Candidates', candidates: [parsed!] });
-      const decoded = decodeMessage(Kind.Candidates, body) as Extract<SignalMessage, { kind: 'Candidates' }>;
+      const body = encodeMessage({ kind: 'BrokerCandidates', candidates: [parsed!] });
+      const decoded = decodeMessage(Kind.BrokerCandidates, body) as Extract<SignalMessage, { kind: 'BrokerCandidates' }>;
       expect(formatCandidate(decoded.candidates[0]!)).to.equal(line);
     }
     // Extensions are dropped; upper-case transports are normalised.
