@@ -8,6 +8,13 @@ const debug = createDebug('peerix:remote');
 const RESTART_DELAY_MS = 1000;
 /** A setup not connected by then is rebuilt (when no `connectionTimeout` is set). */
 export const SETUP_WATCHDOG_MS = 15_000;
+/**
+ * A silent peer whose ICE/DTLS transport still reports `connected` is most
+ * likely starved (a busy CPU delays its pings), not gone: it gets this many
+ * heartbeat timeouts before the connection ends. A rebuild would cost more
+ * CPU than it saves; a peer that is really gone takes its transport down.
+ */
+export const STARVED_TIMEOUTS = 3;
 
 /** Why a connection ends (the `Peer` decides from it whether to rebuild). */
 export type DisposeReason = 'left' | 'leaving' | 'vanished' | 'failed' | 'timeout' | 'replaced' | 'refused';
@@ -130,7 +137,9 @@ export class Liveness {
   }
 
   #tick(): void {
-    if (Date.now() - this.#lastSeen > this.#hooks.heartbeatTimeout) {
+    const silent = Date.now() - this.#lastSeen;
+    const timeout = this.#hooks.heartbeatTimeout;
+    if (silent > timeout && (silent > timeout * STARVED_TIMEOUTS || this.#hooks.transportState() !== 'connected')) {
       debug('heartbeat lost', this.#hooks.peerId.slice(0, 8));
       this.#hooks.end('vanished');
       return;

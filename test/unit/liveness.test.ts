@@ -100,6 +100,34 @@ describe('liveness', () => {
     expect(l.healthy).to.equal(false);
   });
 
+  it('a silent peer whose transport is still connected (starved, not gone) gets more time, within a bound', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 100 });
+    record.inbandOpened = true;
+    record.transport = 'connected';
+    l.start();
+    l.startHeartbeat();
+    await wait(250); // past one timeout: still there, but not healthy (an announce may replace it)
+    expect(record.ended).to.deep.equal([]);
+    expect(l.healthy).to.equal(false);
+    l.heard(); // it speaks again: nothing was rebuilt
+    const heardAt = Date.now();
+    expect(l.healthy).to.equal(true);
+    await until(() => record.ended.length > 0, 'the bounded wait for a starved peer');
+    expect(record.ended).to.deep.equal(['vanished']);
+    expect(Date.now() - heardAt).to.be.at.least(3 * 100); // three timeouts of silence, not one
+  });
+
+  it('a silent peer whose transport is down ends after one heartbeat timeout', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 100 });
+    record.inbandOpened = true;
+    record.transport = 'connected';
+    l.start();
+    l.startHeartbeat();
+    record.transport = 'disconnected';
+    await until(() => record.ended.length > 0, 'the heartbeat timeout');
+    expect(record.ended).to.deep.equal(['vanished']);
+  });
+
   it('no pings while the in-band path is down (they would be dropped)', async () => {
     const { l, record } = liveness({ heartbeatTimeout: 10_000 });
     l.start();
