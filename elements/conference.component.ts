@@ -6,6 +6,10 @@ import type { PeerixRoom } from './room.component.js';
 import { mediaStates, type MediaStates } from './media-state.js';
 import { controlStyles } from './shared.styles.js';
 import { conferenceStyles } from './conference.styles.js';
+import { cameraIcon, cameraOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon, screenIcon } from './icons.js';
+import type { PeerixLocalMedia } from './local-media.component.js';
+import type { PeerixScreenShare } from './screen-share.component.js';
+import type { PeerixChat } from './chat.component.js';
 import './room.js';
 import './local-media.js';
 import './remote-videos.js';
@@ -13,14 +17,46 @@ import './chat.js';
 import './screen-share.js';
 import './record-button.js';
 
+/** The control bar's accessible names and tooltips: each says what a press does. */
+export interface ConferenceLabels {
+  mute: string;
+  unmute: string;
+  cameraOff: string;
+  cameraOn: string;
+  share: string;
+  stopShare: string;
+  showChat: string;
+  hideChat: string;
+  /** Caption of your own tile, before your name. */
+  you: string;
+  /** Your tile's badges. */
+  muted: string;
+  cameraIsOff: string;
+}
+
+const LABELS: ConferenceLabels = {
+  mute: 'Mute',
+  unmute: 'Unmute',
+  cameraOff: 'Turn camera off',
+  cameraOn: 'Turn camera on',
+  share: 'Share screen',
+  stopShare: 'Stop sharing',
+  showChat: 'Show chat',
+  hideChat: 'Hide chat',
+  you: 'You',
+  muted: 'Muted',
+  cameraIsOff: 'Camera off',
+};
+
 function param(name: string): string {
   if (typeof location === 'undefined') return '';
   return (new URLSearchParams(location.search).get(name) ?? '').trim().slice(0, 64);
 }
 
 /**
- * @summary A whole mesh video call in one tag: a room with your camera, the
- * others' videos, screen sharing, a leave/join button and a chat.
+ * @summary A whole mesh video call in one tag: a dark stage with the others'
+ * videos and your own small tile, a bar of icon buttons (microphone, camera,
+ * screen, record, chat, leave) and a chat beside the stage.
  * @tag peerix-conference
  *
  * @attr driver - Forwarded to `<peerix-room>`; the property also accepts a `Driver` instance.
@@ -34,15 +70,18 @@ function param(name: string): string {
  * @attr key - Forwarded to `<peerix-room>`.
  * @attr manual - Forwarded to `<peerix-room>`: wait for the Join button.
  * @attr state - Reflected, read-only: the room's state.
- * @attr leave-label - Text of the leave button (default "Leave").
- * @attr join-label - Text of the join button (default "Join").
+ * @attr leave-label - Accessible name and tooltip of the leave button (default "Leave").
+ * @attr join-label - Accessible name and tooltip of the join button (default "Join").
  * @attr left-text - Shown on the stage after leaving (default "You left the call.").
  * @attr rejoin-label - Text of the button on the stage that joins again (default "Rejoin").
  * @attr theme - `light` (default: light panels beside the dark stage) or `dark` (dark panels too).
- * @attr recording - Adds a `<peerix-record-button>` to the controls (the call is recorded in your browser; everyone sees that you record).
+ * @attr recording - Adds a `<peerix-record-button>` to the control bar (the call is recorded in your browser; everyone sees that you record).
  * @attr files - Lets the chat send files (`<peerix-chat files>`).
  * @attr recording-text - The header's notice while anyone in the call records (default "Recording").
  * @attr others-recording - Reflected, read-only: someone in the call (you included) is recording.
+ * @attr chat-open - Reflected: the chat panel is shown (the chat button toggles it; open by default).
+ *
+ * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`), your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
  *
  * @fires peerix-state-change - Bubbles up from the inner room, as do all of `<peerix-room>`'s events.
  *
@@ -50,23 +89,31 @@ function param(name: string): string {
  * @csspart header - The bar above the stage: participant count and the recording notice.
  * @csspart participants - The participant count.
  * @csspart recording-indicator - The notice shown while anyone records (a polite live region).
- * @csspart record-button - The `<peerix-record-button>` (with `recording`).
- * @csspart stage - The area with the remote videos.
+ * @csspart stage - The dark area with the remote videos and your own tile.
+ * @csspart remote-videos - The `<peerix-remote-videos>`.
+ * @csspart self-view - Your own tile in the stage's corner: your camera and its caption.
+ * @csspart local-media - The `<peerix-local-media>` inside your tile (its own buttons hidden: the control bar has them).
+ * @csspart self-name - Your tile's caption, "You (name)".
+ * @csspart self-badge - The "Muted" and "Camera off" badges on your tile.
  * @csspart left - The stage's message after leaving, with the rejoin button.
  * @csspart rejoin-button - The button that joins again after leaving.
- * @csspart sidebar - The column with your camera, the controls and the chat.
- * @csspart remote-videos - The `<peerix-remote-videos>`.
- * @csspart local-media - The `<peerix-local-media>`.
- * @csspart controls - The row with screen share and leave/join.
- * @csspart screen-share - The `<peerix-screen-share>`.
- * @csspart leave-button - The leave/join button.
+ * @csspart sidebar - The column with the chat.
  * @csspart chat - The `<peerix-chat>`.
+ * @csspart controls - The control bar (a labelled group of buttons).
+ * @csspart control - Every icon button in the bar; also `mic-button`, `camera-button`, `screen-button`, `chat-button`, `leave-button` (and `join` on it while not in the call).
+ * @csspart unread - The unread count on the chat button while the chat is hidden.
+ * @csspart screen-share - The (hidden) `<peerix-screen-share>` that the screen button drives.
+ * @csspart record-button - The `<peerix-record-button>` (with `recording`).
  *
- * @cssprop --peerix-sidebar-width - Width of the sidebar (default 320px).
+ * @cssprop --peerix-sidebar-width - Width of the chat panel (default 320px).
  * @cssprop --peerix-stage-background - Background of the stage (default near-black, in both themes).
  * @cssprop --peerix-stage-color - Text color on the stage.
  * @cssprop --peerix-stage-min-height - Smallest height of the stage (default 16rem).
+ * @cssprop --peerix-self-view-width - Width of your own tile (default 22% of the stage, 112–240px).
  * @cssprop --peerix-conference-background - Background of the whole conference (dark theme: #1a1b1e).
+ * @cssprop --peerix-leave-background - Background of the leave button (default #c92a2a).
+ * @cssprop --peerix-join-background - Background of the same button while not in the call (default #2b8a3e).
+ * @cssprop --peerix-chat-open-background - Background of the chat button while the chat is shown (default #1864ab).
  * @cssprop --peerix-recording-color - Color of the recording notice.
  * @cssprop --peerix-gap - Space between the parts.
  * @cssprop --peerix-font-family - Font of the whole call.
@@ -95,6 +142,8 @@ export class PeerixConference extends LitElement {
   @property({ type: Boolean }) files = false;
   @property({ attribute: 'recording-text' }) recordingText = 'Recording';
   @property({ type: Boolean, reflect: true, attribute: 'others-recording' }) othersRecording = false;
+  @property({ type: Boolean, reflect: true, attribute: 'chat-open' }) chatOpen = true;
+  @property({ attribute: false }) labels: Partial<ConferenceLabels> = {};
   @state() private _participants = 1;
   #states: MediaStates | null = null;
   #watched: Peer | null = null;
@@ -103,6 +152,9 @@ export class PeerixConference extends LitElement {
   /** Left by the user (not before the first join): the stage says so and offers to rejoin. */
   @state() private _left = false;
   @query('peerix-room') private _room?: PeerixRoom;
+  @query('peerix-local-media') private _media?: PeerixLocalMedia;
+  @query('peerix-screen-share') private _screen?: PeerixScreenShare;
+  @query('peerix-chat') private _chat?: PeerixChat;
 
   /** The inner `<peerix-room>`. */
   get roomElement(): PeerixRoom | null {
@@ -171,16 +223,61 @@ export class PeerixConference extends LitElement {
     void (this.state === 'joined' || this.state === 'joining' ? this.leave() : this.join());
   };
 
+  /** The inner elements changed state (media, screen, unread): the bar shows it. */
+  #refresh = (): void => this.requestUpdate();
+
+  #toggleMic = (): void => {
+    const media = this._media;
+    if (media) media.muted = !media.muted;
+  };
+
+  #toggleCamera = (): void => {
+    const media = this._media;
+    if (media) media.cameraOff = !media.cameraOff;
+  };
+
+  #toggleScreen = (): void => {
+    const screen = this._screen;
+    // start() asks for the screen before its first await: still inside this click's user gesture.
+    if (screen?.sharing) screen.stop();
+    else void screen?.start();
+  };
+
+  #toggleChat = (): void => {
+    this.chatOpen = !this.chatOpen;
+  };
+
+  /** One icon button of the bar: the name says what a press does, `pressed` its state. */
+  #control(part: string, label: string, icon: unknown, click: () => void, pressed?: boolean, disabled = false, extra: unknown = nothing) {
+    return html`<button
+      part="control ${part}"
+      type="button"
+      aria-label=${label}
+      title=${label}
+      aria-pressed=${ifDefined(pressed === undefined ? undefined : pressed ? 'true' : 'false')}
+      ?disabled=${disabled}
+      @click=${click}
+    >${icon}${extra}</button>`;
+  }
+
   protected override render() {
+    const t = { ...LABELS, ...this.labels };
     const joined = this.state === 'joined' || this.state === 'joining';
     const driverName = typeof this.driver === 'string' ? this.driver : undefined;
+    const name = this.name || this._fallbackName;
+    const media = this._media;
+    const stream = media?.stream;
+    const muted = !!media?.muted;
+    const cameraOff = !!media?.cameraOff;
+    const sharing = !!this._screen?.sharing;
+    const unread = this._chat?.unread ?? 0;
     return html`<peerix-room
       part="room"
       .driver=${this.driver}
       driver=${ifDefined(driverName)}
       url=${this.url}
       room=${this.room || param('room') || 'peerix'}
-      name=${this.name || this._fallbackName}
+      name=${name}
       prefix=${this.prefix}
       secret=${this.secret}
       ice-servers=${ifDefined(this.iceServers || undefined)}
@@ -189,6 +286,10 @@ export class PeerixConference extends LitElement {
       ?manual=${this.manual}
       @peerix-state-change=${this.#onState}
       @peerix-connection=${() => this.#watch()}
+      @peerix-media-change=${this.#refresh}
+      @peerix-media-error=${this.#refresh}
+      @peerix-screen-share=${this.#refresh}
+      @peerix-unread=${this.#refresh}
     >
       <div class="header" part="header">
         <span part="participants">${this._participants === 1 ? '1 participant' : `${this._participants} participants`}</span>
@@ -205,16 +306,35 @@ export class PeerixConference extends LitElement {
                 <button part="button rejoin-button" @click=${this.#rejoin}>${this.rejoinLabel}</button>
               </div>`
             : nothing}
-        </div>
-        <aside part="sidebar">
-          <peerix-local-media part="local-media"></peerix-local-media>
-          <div class="controls" part="controls">
-            <peerix-screen-share part="screen-share"></peerix-screen-share>
-            ${this.recording ? html`<peerix-record-button part="record-button"></peerix-record-button>` : nothing}
-            <button part="button leave-button" @click=${this.#toggle}>${joined ? this.leaveLabel : this.joinLabel}</button>
+          <div class="self" part="self-view" ?hidden=${this._left}>
+            <peerix-local-media part="local-media"></peerix-local-media>
+            <div class="caption">
+              <span class="badge" part="self-name">${t.you} (${name})</span>
+              ${muted ? html`<span class="badge" part="self-badge">${t.muted}</span>` : nothing}
+              ${cameraOff ? html`<span class="badge" part="self-badge">${t.cameraIsOff}</span>` : nothing}
+            </div>
           </div>
-          <peerix-chat part="chat" ?files=${this.files}></peerix-chat>
+        </div>
+        <aside part="sidebar" ?hidden=${!this.chatOpen}>
+          <peerix-chat part="chat" ?files=${this.files} ?hidden=${!this.chatOpen}></peerix-chat>
         </aside>
+      </div>
+      <div class="bar" part="controls" role="group" aria-label="Call controls">
+        ${this.#control('mic-button', muted ? t.unmute : t.mute, muted ? micOffIcon : micIcon, this.#toggleMic, muted, !stream?.getAudioTracks().length)}
+        ${this.#control('camera-button', cameraOff ? t.cameraOn : t.cameraOff, cameraOff ? cameraOffIcon : cameraIcon, this.#toggleCamera, cameraOff, !stream?.getVideoTracks().length)}
+        ${this.#control('screen-button', sharing ? t.stopShare : t.share, screenIcon, this.#toggleScreen, sharing, !joined)}
+        <peerix-screen-share part="screen-share" hidden></peerix-screen-share>
+        ${this.recording ? html`<peerix-record-button part="record-button"></peerix-record-button>` : nothing}
+        ${this.#control(
+          'chat-button',
+          this.chatOpen ? t.hideChat : unread ? `${t.showChat} (${unread} unread)` : t.showChat,
+          chatIcon,
+          this.#toggleChat,
+          this.chatOpen,
+          false,
+          unread && !this.chatOpen ? html`<span class="count" part="unread" aria-hidden="true">${unread}</span>` : nothing,
+        )}
+        ${this.#control(joined ? 'leave-button' : 'leave-button join', joined ? this.leaveLabel : this.joinLabel, leaveIcon, this.#toggle)}
       </div>
     </peerix-room>`;
   }

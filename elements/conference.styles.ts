@@ -24,6 +24,7 @@ export const conferenceStyles = css`
     --peerix-recording-color: #ff6b6b;
   }
   [part='stage'] {
+    position: relative;
     background: var(--peerix-stage-background, #141517);
     color: var(--peerix-stage-color, #f1f3f5);
     --peerix-muted-text-color: #c1c2c5;
@@ -61,22 +62,108 @@ export const conferenceStyles = css`
     gap: var(--peerix-gap, 0.75rem);
     grid-template-columns: minmax(0, 1fr) var(--peerix-sidebar-width, 320px);
   }
+  :host(:not([chat-open])) .layout {
+    grid-template-columns: minmax(0, 1fr);
+  }
   @media (max-width: 720px) {
     .layout {
       grid-template-columns: minmax(0, 1fr);
     }
+  }
+  [hidden] {
+    display: none !important;
+  }
+  /* Your own tile: small, in the stage's bottom corner, over the others' grid. */
+  .self {
+    position: absolute;
+    right: var(--peerix-gap, 0.75rem);
+    bottom: var(--peerix-gap, 0.75rem);
+    width: var(--peerix-self-view-width, clamp(112px, 22%, 240px));
+    z-index: 1;
+    border-radius: var(--peerix-tile-radius, 8px);
+    box-shadow: 0 2px 12px rgb(0 0 0 / 0.5);
+  }
+  /* Leave room below the grid so the corner tile does not cover the last row. */
+  [part='stage'] {
+    padding-bottom: calc(var(--peerix-gap, 0.75rem) * 2 + var(--peerix-self-view-width, clamp(112px, 22%, 240px)) * 0.75);
+  }
+  peerix-local-media::part(controls) {
+    display: none;
+  }
+  .caption {
+    position: absolute;
+    left: 0.3em;
+    bottom: 0.3em;
+    right: 0.3em;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25em;
+    font-size: 0.75em;
+  }
+  .badge {
+    background: var(--peerix-badge-background, rgb(0 0 0 / 0.65));
+    color: var(--peerix-badge-color, #fff);
+    border-radius: 4px;
+    padding: 0.1em 0.45em;
+  }
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-items: center;
+    gap: var(--peerix-gap, 0.75rem);
+    margin-top: var(--peerix-gap, 0.75rem);
+    padding: 0.5rem;
+    border-radius: var(--peerix-stage-radius, 8px);
+    background: var(--peerix-stage-background, #141517);
+    --peerix-control-color: #f1f3f5;
+    --peerix-control-background: #2c2e33;
+    --peerix-control-border-color: #5c5f66;
+    --peerix-focus-ring: 3px solid #74c0fc;
+  }
+  .bar button,
+  peerix-record-button::part(button) {
+    position: relative;
+    width: 3rem;
+    height: 3rem;
+    padding: 0;
+    border-radius: 50%;
+    display: inline-grid;
+    place-items: center;
+  }
+  .bar [part~='leave-button'] {
+    width: 4rem;
+    border-radius: 1.5rem;
+    background: var(--peerix-leave-background, #c92a2a);
+    border-color: transparent;
+    color: #fff;
+  }
+  .bar [part~='chat-button'][aria-pressed='true'] {
+    background: var(--peerix-chat-open-background, #1864ab);
+    border-color: transparent;
+  }
+  .bar [part~='join'] {
+    background: var(--peerix-join-background, #2b8a3e);
+  }
+  [part~='join'] .icon {
+    transform: rotate(135deg);
+  }
+  .count {
+    position: absolute;
+    top: -0.3em;
+    right: -0.3em;
+    min-width: 1.3em;
+    border-radius: 0.65em;
+    font-size: 0.75em;
+    line-height: 1.3em;
+    background: var(--peerix-unread-background, #1c7ed6);
+    color: var(--peerix-unread-color, #fff);
   }
   aside {
     display: flex;
     flex-direction: column;
     gap: var(--peerix-gap, 0.75rem);
     min-width: 0;
-  }
-  .controls {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--peerix-gap, 0.5rem);
-    align-items: center;
   }
   peerix-remote-videos[hidden] {
     display: none;

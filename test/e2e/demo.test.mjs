@@ -91,7 +91,7 @@ test('three pages of the demo hold a call', { timeout: 120000 }, async () => {
   }
 
   // Muting in one shows as muted in the others.
-  await pages[1].locator('peerix-conference').locator('peerix-local-media').locator('button[part~="mute-button"]').click();
+  await pages[1].locator('peerix-conference').locator('button[part~="mic-button"]').click();
   for (const page of [pages[0], pages[2]]) {
     await waitInPage(
       page,
