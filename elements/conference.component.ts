@@ -6,7 +6,7 @@ import type { PeerixRoom } from './room.component.js';
 import { mediaStates, type MediaStates } from './media-state.js';
 import { controlStyles } from './shared.styles.js';
 import { conferenceStyles } from './conference.styles.js';
-import { cameraIcon, cameraOffIcon, chatIcon, leaveIcon, micIcon, micOffIcon, screenIcon } from './icons.js';
+import { cameraIcon, cameraOffIcon, chatIcon, gridIcon, leaveIcon, micIcon, micOffIcon, screenIcon, speakerIcon } from './icons.js';
 import type { PeerixLocalMedia } from './local-media.component.js';
 import type { PeerixScreenShare } from './screen-share.component.js';
 import type { PeerixChat } from './chat.component.js';
@@ -27,6 +27,8 @@ export interface ConferenceLabels {
   stopShare: string;
   showChat: string;
   hideChat: string;
+  speakerView: string;
+  gridView: string;
   /** Caption of your own tile, before your name. */
   you: string;
   /** Your tile's badges. */
@@ -43,6 +45,8 @@ const LABELS: ConferenceLabels = {
   stopShare: 'Stop sharing',
   showChat: 'Show chat',
   hideChat: 'Hide chat',
+  speakerView: 'Speaker view',
+  gridView: 'Grid view',
   you: 'You',
   muted: 'Muted',
   cameraIsOff: 'Camera off',
@@ -79,9 +83,10 @@ function param(name: string): string {
  * @attr files - Lets the chat send files (`<peerix-chat files>`).
  * @attr recording-text - The header's notice while anyone in the call records (default "Recording").
  * @attr others-recording - Reflected, read-only: someone in the call (you included) is recording.
+ * @attr layout - Reflected: `grid` (default) or `speaker` (the loudest, or a shared screen, large above a strip); the layout button switches it.
  * @attr chat-open - Reflected: the chat panel is shown (the chat button toggles it; open by default).
  *
- * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`), your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
+ * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`, `speakerView`, `gridView`), your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
  *
  * @fires peerix-state-change - Bubbles up from the inner room, as do all of `<peerix-room>`'s events.
  *
@@ -100,7 +105,7 @@ function param(name: string): string {
  * @csspart sidebar - The column with the chat.
  * @csspart chat - The `<peerix-chat>`.
  * @csspart controls - The control bar (a labelled group of buttons).
- * @csspart control - Every icon button in the bar; also `mic-button`, `camera-button`, `screen-button`, `chat-button`, `leave-button` (and `join` on it while not in the call).
+ * @csspart control - Every icon button in the bar; also `mic-button`, `camera-button`, `screen-button`, `layout-button`, `chat-button`, `leave-button` (and `join` on it while not in the call).
  * @csspart unread - The unread count on the chat button while the chat is hidden.
  * @csspart screen-share - The (hidden) `<peerix-screen-share>` that the screen button drives.
  * @csspart record-button - The `<peerix-record-button>` (with `recording`).
@@ -143,6 +148,7 @@ export class PeerixConference extends LitElement {
   @property({ attribute: 'recording-text' }) recordingText = 'Recording';
   @property({ type: Boolean, reflect: true, attribute: 'others-recording' }) othersRecording = false;
   @property({ type: Boolean, reflect: true, attribute: 'chat-open' }) chatOpen = true;
+  @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
   @property({ attribute: false }) labels: Partial<ConferenceLabels> = {};
   @state() private _participants = 1;
   #states: MediaStates | null = null;
@@ -243,6 +249,10 @@ export class PeerixConference extends LitElement {
     else void screen?.start();
   };
 
+  #toggleLayout = (): void => {
+    this.layout = this.layout === 'speaker' ? 'grid' : 'speaker';
+  };
+
   #toggleChat = (): void => {
     this.chatOpen = !this.chatOpen;
   };
@@ -271,6 +281,7 @@ export class PeerixConference extends LitElement {
     const cameraOff = !!media?.cameraOff;
     const sharing = !!this._screen?.sharing;
     const unread = this._chat?.unread ?? 0;
+    const speaker = this.layout === 'speaker';
     return html`<peerix-room
       part="room"
       .driver=${this.driver}
@@ -299,7 +310,7 @@ export class PeerixConference extends LitElement {
       </div>
       <div class="layout">
         <div part="stage">
-          <peerix-remote-videos part="remote-videos" ?hidden=${this._left}></peerix-remote-videos>
+          <peerix-remote-videos part="remote-videos" layout=${this.layout} ?hidden=${this._left}></peerix-remote-videos>
           ${this._left
             ? html`<div class="left" part="left" role="status">
                 <p>${this.leftText}</p>
@@ -325,6 +336,7 @@ export class PeerixConference extends LitElement {
         ${this.#control('screen-button', sharing ? t.stopShare : t.share, screenIcon, this.#toggleScreen, sharing, !joined)}
         <peerix-screen-share part="screen-share" hidden></peerix-screen-share>
         ${this.recording ? html`<peerix-record-button part="record-button"></peerix-record-button>` : nothing}
+        ${this.#control('layout-button', speaker ? t.gridView : t.speakerView, speaker ? gridIcon : speakerIcon, this.#toggleLayout)}
         ${this.#control(
           'chat-button',
           this.chatOpen ? t.hideChat : unread ? `${t.showChat} (${unread} unread)` : t.showChat,

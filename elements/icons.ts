@@ -21,3 +21,5 @@ export const leaveIcon = icon('M3 14c5-5 13-5 18 0l-2 3-4-2v-3a11 11 0 0 0-6 0v3
 export const fullscreenIcon = icon('M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5');
 export const pipIcon = icon('M3 5h18v14H3zM12 12h7v5h-7z');
 export const linkIcon = icon('M9 9h11v11H9zM5 15H4V4h11v1');
+export const gridIcon = icon('M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z');
+export const speakerIcon = icon('M3 4h18v11H3zM4 19h4M10 19h4M16 19h4');

@@ -34,6 +34,7 @@ const SPEAKING_HOLD = 400;
  *
  * @attr count - Reflected, read-only: the number of tiles.
  * @attr speaking - Reflected: someone is speaking.
+ * @attr layout - `grid` (default: equal tiles) or `speaker` (one large tile — a screen share, else whoever spoke loudest last — above a strip of small ones).
  * @attr screen-label - The stream label shown large (default `screen`).
  * @attr speaking-threshold - Audio level (RMS, 0–1) above which someone is speaking (default 0.02).
  * @attr muted-text - Text of the muted badge (default "Muted").
@@ -46,7 +47,7 @@ const SPEAKING_HOLD = 400;
  * @slot empty - Replaces the text shown while nobody shares a stream.
  *
  * @csspart grid - The grid of tiles.
- * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording` and `screen` on tiles in that state.
+ * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording` and `screen` on tiles in that state, and `featured` on the large tile of the speaker layout.
  * @csspart video - Every remote `<video>`.
  * @csspart name - The sender's name.
  * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
@@ -54,6 +55,7 @@ const SPEAKING_HOLD = 400;
  * @csspart empty - The text shown without tiles.
  *
  * @cssprop --peerix-tile-min-width - Narrowest tile before the grid wraps (default 220px).
+ * @cssprop --peerix-strip-tile-width - Narrowest small tile under the large one in the speaker layout (default 140px).
  * @cssprop --peerix-speaking-color - Outline of a speaking tile.
  * @cssprop --peerix-video-background - Background behind videos.
  * @cssprop --peerix-video-aspect-ratio - Aspect ratio of camera tiles.
@@ -68,6 +70,7 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   @property({ type: Number, reflect: true }) count = 0;
   @property({ type: Boolean, reflect: true }) speaking = false;
+  @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
   @property({ attribute: 'screen-label' }) screenLabel = 'screen';
   @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 0.02;
   @property({ attribute: 'muted-text' }) mutedText = 'Muted';
@@ -77,6 +80,8 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   @state() private _tiles: Tile[] = [];
   @state() private _speaking = new Set<string>();
+  /** The last loudest tile: the large one in the speaker layout. */
+  @state() private _speaker = '';
 
   #unsubscribe: (() => void) | null = null;
   #states: MediaStates | null = null;
@@ -195,6 +200,8 @@ export class PeerixRemoteVideos extends PeerixMember {
     if (audio.state === 'suspended') void audio.resume().catch(() => {});
     const now = performance.now();
     const speaking = new Set<string>();
+    let loudest = this.speakingThreshold;
+    let speaker = '';
     for (const [key, meter] of this.#meters) {
       const size = meter.analyser.fftSize;
       if (!this.#buffer || this.#buffer.length !== size) this.#buffer = new Float32Array(size);
@@ -205,7 +212,10 @@ export class PeerixRemoteVideos extends PeerixMember {
       if (rms > this.speakingThreshold) meter.lastLoud = now;
       const muted = this.#states?.get(this._tiles.find((t) => t.key === key)?.remote.id ?? '').muted ?? false;
       if (!muted && now - meter.lastLoud < SPEAKING_HOLD) speaking.add(key);
+      if (!muted && rms > loudest) [loudest, speaker] = [rms, key];
     }
+    // The speaker stays featured until someone else is louder (not when they pause).
+    if (speaker && speaker !== this._speaker) this._speaker = speaker;
     const same = speaking.size === this._speaking.size && [...speaking].every((k) => this._speaking.has(k));
     if (!same) {
       this._speaking = speaking;
@@ -224,7 +234,14 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   // ───────────────────────── rendering ─────────────────────────
 
-  #renderTile(tile: Tile) {
+  /** The large tile of the speaker layout: a screen share, else the last loudest, else the first. */
+  #featured(): string {
+    const tiles = this._tiles;
+    if (this.layout !== 'speaker' || tiles.length < 2) return '';
+    return (tiles.find((t) => t.label === this.screenLabel) ?? tiles.find((t) => t.key === this._speaker) ?? tiles[0]!).key;
+  }
+
+  #renderTile(tile: Tile, featured: boolean) {
     const { remote, stream, label } = tile;
     const screen = label === this.screenLabel;
     const state = this.#states?.get(remote.id) ?? { muted: false, cameraOff: false, recording: false };
@@ -234,7 +251,7 @@ export class PeerixRemoteVideos extends PeerixMember {
     const speaking = this._speaking.has(tile.key);
     const name = remoteName(remote);
     const connected = remote.state === 'connected';
-    const parts = ['tile', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording'].filter(Boolean).join(' ');
+    const parts = ['tile', featured && 'featured', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording'].filter(Boolean).join(' ');
     return html`<figure
       class=${screen ? 'tile screen' : 'tile'}
       part=${parts}
@@ -242,6 +259,7 @@ export class PeerixRemoteVideos extends PeerixMember {
       ?muted=${muted}
       ?camera-off=${cameraOff}
       ?recording=${recording}
+      ?featured=${featured}
       data-peer=${remote.id}
       data-label=${label}
       data-state=${remote.state}
@@ -261,7 +279,8 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   protected override render() {
     if (this._tiles.length === 0) return html`<p class="empty" part="empty"><slot name="empty">${this.emptyText}</slot></p>`;
-    return html`<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t))}</div>`;
+    const featured = this.#featured();
+    return html`<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t, t.key === featured))}</div>`;
   }
 }
 

@@ -26,6 +26,19 @@ export const remoteVideosStyles = css`
     outline: 3px solid transparent;
     transition: outline-color 0.15s;
   }
+  /* Speaker layout: the featured tile first and full width, the others a strip below. */
+  :host([layout='speaker']) .grid {
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, var(--peerix-strip-tile-width, 140px)), 1fr));
+  }
+  :host([layout='speaker']) .tile.screen {
+    grid-column: auto;
+    aspect-ratio: var(--peerix-video-aspect-ratio, 4 / 3);
+  }
+  :host([layout='speaker']) .tile[featured] {
+    grid-column: 1 / -1;
+    order: -1;
+    aspect-ratio: var(--peerix-screen-aspect-ratio, 16 / 9);
+  }
   .tile[speaking] {
     outline-color: var(--peerix-speaking-color, #40c057);
   }

@@ -58,7 +58,7 @@ describe('<peerix-conference>', () => {
     expect(bar.getAttribute('aria-label')).to.equal('Call controls');
     // Every control is an icon button: an SVG and no text, named by aria-label, with a tooltip.
     const buttons = [...bar.querySelectorAll<HTMLButtonElement>('button')];
-    expect(buttons.map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Mute', 'Turn camera off', 'Share screen', 'Hide chat', 'Leave']);
+    expect(buttons.map((b) => b.getAttribute('aria-label'))).to.deep.equal(['Mute', 'Turn camera off', 'Share screen', 'Speaker view', 'Hide chat', 'Leave']);
     for (const b of buttons) {
       expect(b.querySelector('svg'), b.title).to.exist;
       expect(b.textContent!.trim()).to.equal('');
@@ -120,17 +120,17 @@ describe('<peerix-conference>', () => {
     // Tab moves through the bar in order (no control is skipped or trapped).
     mic.focus();
     const order: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       await sendKeys({ press: 'Tab' });
       let active: Element | null = ana.shadowRoot!.activeElement;
       while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
       order.push(active?.getAttribute('aria-label') ?? active?.localName ?? '');
     }
-    expect(order).to.deep.equal(['Turn camera off', 'Share screen', 'Start recording', 'Hide chat']);
+    expect(order).to.deep.equal(['Turn camera off', 'Share screen', 'Start recording', 'Speaker view', 'Hide chat']);
     await expect(ana).to.be.accessible();
   });
 
-  it('screen button shares the screen into the call (the others get a screen tile) and stops it', async () => {
+  it('screen button shares the screen into the call (the others get a screen tile, large in the speaker layout) and stops it', async () => {
     const room = uniqueRoom('screen');
     const wrapper = await fixture<HTMLDivElement>(html`<div>
       <peerix-conference driver="memory" room=${room} name="Ana"></peerix-conference>
@@ -155,6 +155,12 @@ describe('<peerix-conference>', () => {
       expect(button.getAttribute('aria-label')).to.equal('Stop sharing');
       const benVideos = $<PeerixRemoteVideos>(ben, 'peerix-remote-videos');
       await until(() => benVideos.shadowRoot!.querySelector('figure[data-label="screen"]'), 'Ben sees the screen');
+      // In the speaker layout the shared screen is the large tile.
+      ben.layout = 'speaker';
+      await ben.updateComplete;
+      await benVideos.updateComplete;
+      expect(benVideos.shadowRoot!.querySelector('figure[featured]')!.dataset.label).to.equal('screen');
+      ben.layout = 'grid';
       await press(button);
       await until(() => !screen.sharing, 'stopped');
       await ana.updateComplete;
@@ -189,5 +195,45 @@ describe('<peerix-conference>', () => {
     el.labels = { you: 'Du' };
     await el.updateComplete;
     expect($(el, '[part="self-name"]').textContent).to.equal('Du (Zoe)');
+  });
+
+  it('speaker layout: the last loudest peer large above a strip; and the layout button switches', async () => {
+    const room = uniqueRoom('speaker');
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width: 900px">
+      <peerix-conference driver="memory" room=${room} name="Ana" layout="speaker"></peerix-conference>
+      <peerix-conference driver="memory" room=${room} name="Ben"></peerix-conference>
+      <peerix-conference driver="memory" room=${room} name="Cy"></peerix-conference>
+    </div>`);
+    const [ana, ben, cy] = [...wrapper.querySelectorAll<PeerixConference>('peerix-conference')];
+    const all = [ana, ben, cy];
+    await connected(all.map((c) => c.roomElement as PeerixRoom));
+    const videos = $<PeerixRemoteVideos>(ana, 'peerix-remote-videos');
+    expect(videos.getAttribute('layout')).to.equal('speaker');
+    await until(() => videos.count === 2, 'two tiles at Ana');
+    const media = (c: PeerixConference) => $<PeerixLocalMedia>(c, 'peerix-local-media');
+    await until(() => all.every((c) => media(c).status === 'live'), 'all cameras');
+    const featured = () => videos.shadowRoot!.querySelector('figure[featured]')?.querySelector('[part="name"]')?.textContent;
+    // Only Cy makes a sound (Ben muted: his track sends silence): Cy is featured, large.
+    media(ben).muted = true;
+    await until(() => featured() === 'Cy', 'Cy featured', 20000);
+    const tile = (name: string) => [...videos.shadowRoot!.querySelectorAll('figure')].find((f) => f.querySelector('[part="name"]')?.textContent === name)!;
+    expect(tile('Cy').getAttribute('part')).to.contain('featured');
+    expect(tile('Cy').getBoundingClientRect().width).to.be.greaterThan(tile('Ben').getBoundingClientRect().width * 2);
+    // Then only Ben: the large tile follows.
+    media(cy).muted = true;
+    media(ben).muted = false;
+    await until(() => featured() === 'Ben', 'Ben featured', 20000);
+    // The layout button switches to the grid (equal tiles, none featured) and back.
+    const button = control(ana, 'layout-button');
+    expect(button.getAttribute('aria-label')).to.equal('Grid view');
+    await press(button);
+    await ana.updateComplete;
+    await videos.updateComplete;
+    expect(ana.layout).to.equal('grid');
+    expect(videos.getAttribute('layout')).to.equal('grid');
+    expect(featured()).to.equal(undefined);
+    expect(Math.round(tile('Ben').getBoundingClientRect().width)).to.equal(Math.round(tile('Cy').getBoundingClientRect().width));
+    expect(button.getAttribute('aria-label')).to.equal('Speaker view');
+    await expect(ana).to.be.accessible();
   });
 });
