@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Driver, Peer } from '../src/index.js';
@@ -6,7 +6,7 @@ import type { PeerixRoom } from './room.component.js';
 import { mediaStates, type MediaStates } from './media-state.js';
 import { controlStyles } from './shared.styles.js';
 import { conferenceStyles } from './conference.styles.js';
-import { cameraIcon, cameraOffIcon, chatIcon, gridIcon, leaveIcon, micIcon, micOffIcon, screenIcon, speakerIcon } from './icons.js';
+import { cameraIcon, cameraOffIcon, chatIcon, gridIcon, leaveIcon, linkIcon, micIcon, micOffIcon, screenIcon, speakerIcon } from './icons.js';
 import type { PeerixLocalMedia } from './local-media.component.js';
 import type { PeerixScreenShare } from './screen-share.component.js';
 import type { PeerixChat } from './chat.component.js';
@@ -29,6 +29,11 @@ export interface ConferenceLabels {
   hideChat: string;
   speakerView: string;
   gridView: string;
+  copyLink: string;
+  linkCopied: string;
+  /** The pre-join screen's name field and button. */
+  yourName: string;
+  join: string;
   /** Caption of your own tile, before your name. */
   you: string;
   /** Your tile's badges. */
@@ -47,6 +52,10 @@ const LABELS: ConferenceLabels = {
   hideChat: 'Hide chat',
   speakerView: 'Speaker view',
   gridView: 'Grid view',
+  copyLink: 'Copy invite link',
+  linkCopied: 'Link copied',
+  yourName: 'Your name',
+  join: 'Join',
   you: 'You',
   muted: 'Muted',
   cameraIsOff: 'Camera off',
@@ -66,7 +75,7 @@ function param(name: string): string {
  * @attr driver - Forwarded to `<peerix-room>`; the property also accepts a `Driver` instance.
  * @attr url - Forwarded to `<peerix-room>`.
  * @attr room - The room; without it, the page's `?room=` parameter, else `peerix`.
- * @attr name - Your name; without it, the page's `?name=` parameter, else a random "Guest nnnn".
+ * @attr name - Your name; without it, the page's `?name=` parameter; without either, a pre-join screen asks for it (empty: a random "Guest nnnn").
  * @attr prefix - Forwarded to `<peerix-room>`.
  * @attr secret - Forwarded to `<peerix-room>`.
  * @attr ice-servers - Forwarded to `<peerix-room>` (JSON).
@@ -83,16 +92,23 @@ function param(name: string): string {
  * @attr files - Lets the chat send files (`<peerix-chat files>`).
  * @attr recording-text - The header's notice while anyone in the call records (default "Recording").
  * @attr others-recording - Reflected, read-only: someone in the call (you included) is recording.
+ * @attr prejoin - Reflected, read-only: the pre-join screen is shown (camera preview with device menus, name field, Join); set while neither `name` nor `?name=` gives a name, until Join.
+ * @attr invite-url - The link the "Copy invite link" button copies (default: this page with `?room=` set and `?name=` removed).
  * @attr layout - Reflected: `grid` (default) or `speaker` (the loudest, or a shared screen, large above a strip); the layout button switches it.
  * @attr chat-open - Reflected: the chat panel is shown (the chat button toggles it; open by default).
  *
- * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`, `speakerView`, `gridView`), your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
+ * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`, `speakerView`, `gridView`, `copyLink`, `linkCopied`), the pre-join screen's `yourName` and `join`, your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
  *
  * @fires peerix-state-change - Bubbles up from the inner room, as do all of `<peerix-room>`'s events.
  *
  * @csspart room - The inner `<peerix-room>`.
  * @csspart header - The bar above the stage: participant count and the recording notice.
  * @csspart participants - The participant count.
+ * @csspart copy-link - The header's "Copy invite link" button.
+ * @csspart copy-status - "Link copied" (or the link itself when the clipboard refused), a polite live region.
+ * @csspart prejoin - The pre-join form under the camera preview: name field and Join button.
+ * @csspart name-input - The pre-join name field.
+ * @csspart join-button - The pre-join Join button.
  * @csspart recording-indicator - The notice shown while anyone records (a polite live region).
  * @csspart stage - The dark area with the remote videos and your own tile.
  * @csspart remote-videos - The `<peerix-remote-videos>`.
@@ -117,7 +133,7 @@ function param(name: string): string {
  * @cssprop --peerix-self-view-width - Width of your own tile (default 22% of the stage, 112–240px).
  * @cssprop --peerix-conference-background - Background of the whole conference (dark theme: #1a1b1e).
  * @cssprop --peerix-leave-background - Background of the leave button (default #c92a2a).
- * @cssprop --peerix-join-background - Background of the same button while not in the call (default #2b8a3e).
+ * @cssprop --peerix-join-background - Background of the same button while not in the call (default #237032).
  * @cssprop --peerix-chat-open-background - Background of the chat button while the chat is shown (default #1864ab).
  * @cssprop --peerix-recording-color - Color of the recording notice.
  * @cssprop --peerix-gap - Space between the parts.
@@ -149,6 +165,9 @@ export class PeerixConference extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'others-recording' }) othersRecording = false;
   @property({ type: Boolean, reflect: true, attribute: 'chat-open' }) chatOpen = true;
   @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
+  @property({ type: Boolean, reflect: true }) prejoin = false;
+  @property({ attribute: 'invite-url' }) inviteUrl = '';
+  @state() private _copied = '';
   @property({ attribute: false }) labels: Partial<ConferenceLabels> = {};
   @state() private _participants = 1;
   #states: MediaStates | null = null;
@@ -174,8 +193,43 @@ export class PeerixConference extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (!this._fallbackName) this.prejoin = !this.name && !param('name');
     this._fallbackName ||= param('name') || `Guest ${Math.floor(1000 + Math.random() * 9000)}`;
   }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('name') && this.name) this.prejoin = false;
+  }
+
+  /** The link to this call: `invite-url`, else this page with `?room=` and without `?name=`. */
+  get inviteLink(): string {
+    if (this.inviteUrl || typeof location === 'undefined') return this.inviteUrl;
+    const url = new URL(location.href);
+    url.searchParams.set('room', this.room || param('room') || 'peerix');
+    url.searchParams.delete('name');
+    return url.href;
+  }
+
+  #copy = async (): Promise<void> => {
+    const link = this.inviteLink;
+    const t = { ...LABELS, ...this.labels };
+    try {
+      await navigator.clipboard.writeText(link);
+      this._copied = t.linkCopied;
+    } catch {
+      // No clipboard (insecure page, or refused): show the link to copy by hand.
+      this._copied = link;
+    }
+  };
+
+  #join = (event: Event): void => {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('[part~="name-input"]');
+    const typed = input?.value.trim().slice(0, 64);
+    if (typed) this._fallbackName = typed;
+    this.prejoin = false;
+    void this.updateComplete.then(() => this.join());
+  };
 
   /** Joins (again). */
   join(): Promise<void> {
@@ -294,7 +348,7 @@ export class PeerixConference extends LitElement {
       ice-servers=${ifDefined(this.iceServers || undefined)}
       token=${this.token}
       key=${this.key}
-      ?manual=${this.manual}
+      ?manual=${this.manual || this.prejoin}
       @peerix-state-change=${this.#onState}
       @peerix-connection=${() => this.#watch()}
       @peerix-media-change=${this.#refresh}
@@ -307,6 +361,8 @@ export class PeerixConference extends LitElement {
         <span part="recording-indicator" role="status" aria-live="polite">${this.othersRecording
           ? html`<span class="rec-dot" aria-hidden="true"></span>${this.recordingText}`
           : nothing}</span>
+        <button part="button copy-link" type="button" aria-label=${t.copyLink} title=${t.copyLink} @click=${this.#copy}>${linkIcon}</button>
+        <span part="copy-status" role="status" aria-live="polite">${this._copied}</span>
       </div>
       <div class="layout">
         <div part="stage">
@@ -319,7 +375,13 @@ export class PeerixConference extends LitElement {
             : nothing}
           <div class="self" part="self-view" ?hidden=${this._left}>
             <peerix-local-media part="local-media"></peerix-local-media>
-            <div class="caption">
+            ${this.prejoin
+              ? html`<form class="prejoin" part="prejoin" @submit=${this.#join}>
+                  <label>${t.yourName} <input part="name-input" name="name" autocomplete="name" maxlength="64" placeholder=${this._fallbackName} /></label>
+                  <button part="button join-button" type="submit">${t.join}</button>
+                </form>`
+              : nothing}
+            <div class="caption" ?hidden=${this.prejoin}>
               <span class="badge" part="self-name">${t.you} (${name})</span>
               ${muted ? html`<span class="badge" part="self-badge">${t.muted}</span>` : nothing}
               ${cameraOff ? html`<span class="badge" part="self-badge">${t.cameraIsOff}</span>` : nothing}

@@ -143,7 +143,7 @@ export const conferenceStyles = css`
     border-color: transparent;
   }
   .bar [part~='join'] {
-    background: var(--peerix-join-background, #2b8a3e);
+    background: var(--peerix-join-background, #237032);
   }
   [part~='join'] .icon {
     transform: rotate(135deg);
@@ -178,5 +178,59 @@ export const conferenceStyles = css`
   .status {
     font-size: 0.85em;
     color: var(--peerix-muted-text-color, #495057);
+  }
+  /* Pre-join: your preview large with its own buttons and device menus, a name field and Join; no call yet. */
+  :host([prejoin]) .layout {
+    grid-template-columns: minmax(0, 1fr);
+  }
+  :host([prejoin]) [part='stage'] {
+    padding-bottom: var(--peerix-gap, 0.75rem);
+  }
+  :host([prejoin]) .self {
+    position: static;
+    width: min(100%, 480px);
+    margin: 0 auto;
+    box-shadow: none;
+  }
+  :host([prejoin]) peerix-local-media::part(controls) {
+    display: flex;
+  }
+  :host([prejoin]) peerix-remote-videos,
+  :host([prejoin]) [part='sidebar'],
+  :host([prejoin]) .bar {
+    display: none;
+  }
+  .prejoin {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: var(--peerix-gap, 0.5rem);
+    margin-top: var(--peerix-gap, 0.75rem);
+  }
+  .prejoin label {
+    display: inline-flex;
+    flex-direction: column;
+    gap: 0.2em;
+    flex: 1;
+    font-size: 0.85em;
+  }
+  input {
+    font: inherit;
+    font-size: 1rem;
+    padding: 0.4em 0.6em;
+    border-radius: var(--peerix-control-radius, 6px);
+    border: 1px solid var(--peerix-control-border-color, #868e96);
+    background: var(--peerix-control-background, #f1f3f5);
+    color: var(--peerix-control-color, #212529);
+  }
+  [part~='join-button'] {
+    background: var(--peerix-join-background, #237032);
+    border-color: transparent;
+    color: #fff;
+  }
+  [part~='copy-link'] {
+    display: inline-grid;
+    padding: 0.3em;
+    margin-left: auto;
   }
 `;

@@ -7,6 +7,7 @@ import { mediaStates, type MediaStates } from './media-state.js';
 import { remoteName } from './names.js';
 import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
+import { fullscreenIcon, pipIcon } from './icons.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
 
 interface Tile {
@@ -41,6 +42,10 @@ const SPEAKING_HOLD = 400;
  * @attr recording-text - Text of the badge on the tile of a peer who records the call (default "Recording").
  * @attr camera-off-text - Text of the camera-off badge (default "Camera off").
  * @attr empty-text - Shown while there is no remote stream (default "Waiting for others to join…").
+ * @attr fullscreen-label - Name and tooltip of a tile's fullscreen button (default "Fullscreen"; the tile's name is added).
+ * @attr exit-fullscreen-label - The same while that tile is fullscreen (default "Exit fullscreen").
+ * @attr pip-label - Name and tooltip of a tile's picture-in-picture button (default "Picture in picture"; only where the browser has it).
+ * @attr exit-pip-label - The same while that tile's video floats (default "Exit picture in picture").
  *
  * @prop {Peer | null} peer - A `Peer` to show instead of the enclosing room's.
  *
@@ -52,6 +57,8 @@ const SPEAKING_HOLD = 400;
  * @csspart name - The sender's name.
  * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
  * @csspart avatar - The initial shown when the camera is off.
+ * @csspart tile-actions - The buttons on a tile (shown on hover, on focus, and always on touch screens).
+ * @csspart tile-button - Each of them; also `fullscreen-button`, `pip-button`.
  * @csspart empty - The text shown without tiles.
  *
  * @cssprop --peerix-tile-min-width - Narrowest tile before the grid wraps (default 220px).
@@ -77,6 +84,10 @@ export class PeerixRemoteVideos extends PeerixMember {
   @property({ attribute: 'camera-off-text' }) cameraOffText = 'Camera off';
   @property({ attribute: 'recording-text' }) recordingText = 'Recording';
   @property({ attribute: 'empty-text' }) emptyText = 'Waiting for others to join…';
+  @property({ attribute: 'fullscreen-label' }) fullscreenLabel = 'Fullscreen';
+  @property({ attribute: 'exit-fullscreen-label' }) exitFullscreenLabel = 'Exit fullscreen';
+  @property({ attribute: 'pip-label' }) pipLabel = 'Picture in picture';
+  @property({ attribute: 'exit-pip-label' }) exitPipLabel = 'Exit picture in picture';
 
   @state() private _tiles: Tile[] = [];
   @state() private _speaking = new Set<string>();
@@ -95,9 +106,29 @@ export class PeerixRemoteVideos extends PeerixMember {
     return this._tiles;
   }
 
+  #rerender = (): void => this.requestUpdate();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.#rerender);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.#rerender);
     this.#stopMeters();
+  }
+
+  /** Shows `tile` fullscreen, or leaves fullscreen when it is. */
+  #fullscreen(figure: HTMLElement): void {
+    const result = this.shadowRoot?.fullscreenElement === figure ? document.exitFullscreen() : figure.requestFullscreen();
+    result.catch(() => {}); // refused (no user gesture, or not allowed in this frame): nothing changes
+  }
+
+  /** Floats the tile's video in a picture-in-picture window, or brings it back. */
+  #pip(video: HTMLVideoElement): void {
+    const result = this.shadowRoot?.pictureInPictureElement === video ? document.exitPictureInPicture() : video.requestPictureInPicture();
+    result.catch(() => {});
   }
 
   protected override peerAttached(peer: Peer): void {
@@ -260,11 +291,20 @@ export class PeerixRemoteVideos extends PeerixMember {
       ?camera-off=${cameraOff}
       ?recording=${recording}
       ?featured=${featured}
+      data-key=${tile.key}
       data-peer=${remote.id}
       data-label=${label}
       data-state=${remote.state}
     >
-      <video part="video" ${srcObject(stream)} autoplay playsinline ?hidden=${cameraOff}></video>
+      <video
+        part="video"
+        ${srcObject(stream)}
+        autoplay
+        playsinline
+        ?hidden=${cameraOff}
+        @enterpictureinpicture=${this.#rerender}
+        @leavepictureinpicture=${this.#rerender}
+      ></video>
       ${cameraOff ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
       <figcaption>
         <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>
@@ -274,7 +314,25 @@ export class PeerixRemoteVideos extends PeerixMember {
         ${connected ? nothing : html`<span class="badge" part="badge state-badge">${remote.state}</span>`}
         ${speaking ? html`<span class="visually-hidden">speaking</span>` : nothing}
       </figcaption>
+      ${this.#renderActions(tile, name)}
     </figure>`;
+  }
+
+  #renderActions(tile: Tile, name: string) {
+    const root = this.shadowRoot;
+    const figure = () => root?.querySelector<HTMLElement>(`figure[data-key="${CSS.escape(tile.key)}"]`);
+    const isFull = !!root?.fullscreenElement && root.fullscreenElement === figure();
+    const isPip = !!root?.pictureInPictureElement && root.pictureInPictureElement === figure()?.querySelector('video');
+    const full = isFull ? this.exitFullscreenLabel : this.fullscreenLabel;
+    const pip = isPip ? this.exitPipLabel : this.pipLabel;
+    return html`<div class="actions" part="tile-actions">
+      ${document.fullscreenEnabled
+        ? html`<button part="tile-button fullscreen-button" type="button" aria-label="${full}: ${name}" title=${full} @click=${() => this.#fullscreen(figure()!)}>${fullscreenIcon}</button>`
+        : nothing}
+      ${document.pictureInPictureEnabled
+        ? html`<button part="tile-button pip-button" type="button" aria-label="${pip}: ${name}" title=${pip} @click=${() => this.#pip(figure()!.querySelector('video')!)}>${pipIcon}</button>`
+        : nothing}
+    </div>`;
   }
 
   protected override render() {

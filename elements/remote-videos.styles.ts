@@ -88,6 +88,38 @@ export const remoteVideosStyles = css`
     border-radius: 4px;
     padding: 0.1em 0.45em;
   }
+  .actions {
+    position: absolute;
+    top: 0.4em;
+    right: 0.4em;
+    display: flex;
+    gap: 0.3em;
+    opacity: 0;
+    transition: opacity 0.15s;
+  }
+  .tile:hover .actions,
+  .actions:focus-within {
+    opacity: 1;
+  }
+  @media (hover: none) {
+    .actions {
+      opacity: 1;
+    }
+  }
+  .actions button {
+    min-height: 0;
+    padding: 0.3em;
+    display: inline-grid;
+    border: 0;
+    background: var(--peerix-badge-background, rgb(0 0 0 / 0.65));
+    color: var(--peerix-badge-color, #fff);
+  }
+  .tile:fullscreen {
+    border-radius: 0;
+  }
+  .tile:fullscreen video {
+    object-fit: contain;
+  }
   .empty {
     margin: 0;
     padding: 1em;

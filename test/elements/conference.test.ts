@@ -9,7 +9,7 @@ const control = (el: PeerixConference, part: string) => $<HTMLButtonElement>(el,
 /** Focuses `button` and presses `key` on the real keyboard. */
 async function press(button: HTMLButtonElement, key: 'Enter' | ' ' = 'Enter'): Promise<void> {
   button.focus();
-  await sendKeys({ press: key === ' ' ? 'Space' : key });
+  await sendKeys({ press: key });
 }
 
 describe('<peerix-conference>', () => {
@@ -159,7 +159,7 @@ describe('<peerix-conference>', () => {
       ben.layout = 'speaker';
       await ben.updateComplete;
       await benVideos.updateComplete;
-      expect(benVideos.shadowRoot!.querySelector('figure[featured]')!.dataset.label).to.equal('screen');
+      expect(benVideos.shadowRoot!.querySelector<HTMLElement>('figure[featured]')!.dataset.label).to.equal('screen');
       ben.layout = 'grid';
       await press(button);
       await until(() => !screen.sharing, 'stopped');
