@@ -42,6 +42,8 @@ const SPEAKING_HOLD = 400;
  * @attr recording-text - Text of the badge on the tile of a peer who records the call (default "Recording").
  * @attr camera-off-text - Text of the camera-off badge (default "Camera off").
  * @attr empty-text - Shown while there is no remote stream (default "Waiting for others to join…").
+ * @attr sound-blocked - Reflected, read-only: the browser refused to play the others' sound without a click; the videos play muted and a button asks for the click.
+ * @attr autoplay-text - Text of that button (default "Click to enable sound").
  * @attr fullscreen-label - Name and tooltip of a tile's fullscreen button (default "Fullscreen"; the tile's name is added).
  * @attr exit-fullscreen-label - The same while that tile is fullscreen (default "Exit fullscreen").
  * @attr pip-label - Name and tooltip of a tile's picture-in-picture button (default "Picture in picture"; only where the browser has it).
@@ -57,6 +59,7 @@ const SPEAKING_HOLD = 400;
  * @csspart name - The sender's name.
  * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
  * @csspart avatar - The initial shown when the camera is off.
+ * @csspart autoplay-prompt - The "Click to enable sound" button over the grid.
  * @csspart tile-actions - The buttons on a tile (shown on hover, on focus, and always on touch screens).
  * @csspart tile-button - Each of them; also `fullscreen-button`, `pip-button`.
  * @csspart empty - The text shown without tiles.
@@ -84,6 +87,8 @@ export class PeerixRemoteVideos extends PeerixMember {
   @property({ attribute: 'camera-off-text' }) cameraOffText = 'Camera off';
   @property({ attribute: 'recording-text' }) recordingText = 'Recording';
   @property({ attribute: 'empty-text' }) emptyText = 'Waiting for others to join…';
+  @property({ type: Boolean, reflect: true, attribute: 'sound-blocked' }) soundBlocked = false;
+  @property({ attribute: 'autoplay-text' }) autoplayText = 'Click to enable sound';
   @property({ attribute: 'fullscreen-label' }) fullscreenLabel = 'Fullscreen';
   @property({ attribute: 'exit-fullscreen-label' }) exitFullscreenLabel = 'Exit fullscreen';
   @property({ attribute: 'pip-label' }) pipLabel = 'Picture in picture';
@@ -118,6 +123,26 @@ export class PeerixRemoteVideos extends PeerixMember {
     document.removeEventListener('fullscreenchange', this.#rerender);
     this.#stopMeters();
   }
+
+  /** Starts a video; when the browser blocks it with sound, plays it muted and asks for a click. */
+  #play = (event: Event): void => {
+    const video = event.target as HTMLVideoElement;
+    video.play().catch((error: { name?: string }) => {
+      if (error?.name !== 'NotAllowedError' || video.muted) return;
+      video.muted = true;
+      this.soundBlocked = true;
+      video.play().catch(() => {});
+    });
+  };
+
+  /** The click the browser wanted: every video plays with sound. */
+  #enableSound = (): void => {
+    this.soundBlocked = false;
+    for (const video of this.renderRoot.querySelectorAll('video')) {
+      video.muted = false;
+      video.play().catch(() => {});
+    }
+  };
 
   /** Shows `tile` fullscreen, or leaves fullscreen when it is. */
   #fullscreen(figure: HTMLElement): void {
@@ -302,6 +327,7 @@ export class PeerixRemoteVideos extends PeerixMember {
         autoplay
         playsinline
         ?hidden=${cameraOff}
+        @loadedmetadata=${this.#play}
         @enterpictureinpicture=${this.#rerender}
         @leavepictureinpicture=${this.#rerender}
       ></video>
@@ -338,7 +364,9 @@ export class PeerixRemoteVideos extends PeerixMember {
   protected override render() {
     if (this._tiles.length === 0) return html`<p class="empty" part="empty"><slot name="empty">${this.emptyText}</slot></p>`;
     const featured = this.#featured();
-    return html`<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t, t.key === featured))}</div>`;
+    return html`${this.soundBlocked
+        ? html`<button part="button autoplay-prompt" class="prompt" type="button" @click=${this.#enableSound}>${this.autoplayText}</button>`
+        : nothing}<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t, t.key === featured))}</div>`;
   }
 }
 

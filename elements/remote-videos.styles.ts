@@ -88,6 +88,17 @@ export const remoteVideosStyles = css`
     border-radius: 4px;
     padding: 0.1em 0.45em;
   }
+  :host {
+    position: relative;
+  }
+  .prompt {
+    position: absolute;
+    z-index: 1;
+    top: 50%;
+    left: 50%;
+    transform: translate(-50%, -50%);
+    font-weight: 600;
+  }
   .actions {
     position: absolute;
     top: 0.4em;
