@@ -95,7 +95,7 @@ function param(name: string): string {
  * @attr prejoin - Reflected, read-only: the pre-join screen is shown (camera preview with device menus, name field, Join); set while neither `name` nor `?name=` gives a name, until Join.
  * @attr invite-url - The link the "Copy invite link" button copies (default: this page with `?room=` set and `?name=` removed).
  * @attr layout - Reflected: `grid` (default) or `speaker` (the loudest, or a shared screen, large above a strip); the layout button switches it.
- * @attr chat-open - Reflected: the chat panel is shown (the chat button toggles it; open by default).
+ * @attr chat-open - Reflected: the chat panel is shown (the chat button toggles it; open by default, closed by default on screens up to 720px wide, where it is a drawer over the stage).
  *
  * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`, `speakerView`, `gridView`, `copyLink`, `linkCopied`), the pre-join screen's `yourName` and `join`, your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
  *
@@ -131,6 +131,7 @@ function param(name: string): string {
  * @cssprop --peerix-stage-color - Text color on the stage.
  * @cssprop --peerix-stage-min-height - Smallest height of the stage (default 16rem).
  * @cssprop --peerix-self-view-width - Width of your own tile (default 22% of the stage, 112–240px).
+ * @cssprop --peerix-drawer-background - Background of the chat drawer on narrow screens (default white; dark theme #25262b).
  * @cssprop --peerix-conference-background - Background of the whole conference (dark theme: #1a1b1e).
  * @cssprop --peerix-leave-background - Background of the leave button (default #c92a2a).
  * @cssprop --peerix-join-background - Background of the same button while not in the call (default #237032).
@@ -193,7 +194,11 @@ export class PeerixConference extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this._fallbackName) this.prejoin = !this.name && !param('name');
+    if (!this._fallbackName) {
+      this.prejoin = !this.name && !param('name');
+      // Phones start with the chat drawer closed, unless the page asked for it open.
+      if (!this.hasAttribute('chat-open') && matchMedia('(max-width: 720px)').matches) this.chatOpen = false;
+    }
     this._fallbackName ||= param('name') || `Guest ${Math.floor(1000 + Math.random() * 9000)}`;
   }
 
@@ -395,7 +400,9 @@ export class PeerixConference extends LitElement {
       <div class="bar" part="controls" role="group" aria-label="Call controls">
         ${this.#control('mic-button', muted ? t.unmute : t.mute, muted ? micOffIcon : micIcon, this.#toggleMic, muted, !stream?.getAudioTracks().length)}
         ${this.#control('camera-button', cameraOff ? t.cameraOn : t.cameraOff, cameraOff ? cameraOffIcon : cameraIcon, this.#toggleCamera, cameraOff, !stream?.getVideoTracks().length)}
-        ${this.#control('screen-button', sharing ? t.stopShare : t.share, screenIcon, this.#toggleScreen, sharing, !joined)}
+        ${'getDisplayMedia' in (navigator.mediaDevices ?? {})
+          ? this.#control('screen-button', sharing ? t.stopShare : t.share, screenIcon, this.#toggleScreen, sharing, !joined)
+          : nothing}
         <peerix-screen-share part="screen-share" hidden></peerix-screen-share>
         ${this.recording ? html`<peerix-record-button part="record-button"></peerix-record-button>` : nothing}
         ${this.#control('layout-button', speaker ? t.gridView : t.speakerView, speaker ? gridIcon : speakerIcon, this.#toggleLayout)}

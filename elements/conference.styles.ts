@@ -22,6 +22,7 @@ export const conferenceStyles = css`
     --peerix-focus-ring: 3px solid #74c0fc;
     --peerix-error-color: #ff8787;
     --peerix-recording-color: #ff6b6b;
+    --peerix-drawer-background: #25262b;
   }
   [part='stage'] {
     position: relative;
@@ -64,11 +65,6 @@ export const conferenceStyles = css`
   }
   :host(:not([chat-open])) .layout {
     grid-template-columns: minmax(0, 1fr);
-  }
-  @media (max-width: 720px) {
-    .layout {
-      grid-template-columns: minmax(0, 1fr);
-    }
   }
   [hidden] {
     display: none !important;
@@ -232,5 +228,43 @@ export const conferenceStyles = css`
     display: inline-grid;
     padding: 0.3em;
     margin-left: auto;
+  }
+  /* Phones: one column, tiles on the first screen, the bar pinned to the bottom, the chat a drawer over the stage. */
+  @media (max-width: 720px) {
+    .layout {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    peerix-remote-videos:not([count='1']):not([count='2']) {
+      --peerix-tile-min-width: 140px;
+    }
+    .bar {
+      position: sticky;
+      bottom: 0;
+      z-index: 3;
+      gap: 0.25rem;
+      margin-top: 0;
+      height: 3.6rem;
+      box-sizing: border-box;
+    }
+    .bar button,
+    peerix-record-button::part(button) {
+      width: 2.6rem;
+      height: 2.6rem;
+    }
+    .bar [part~='leave-button'] {
+      width: 3.5rem;
+    }
+    /* Sticky just above the sticky bar: over the stage while the page scrolls. */
+    [part='sidebar'] {
+      position: sticky;
+      bottom: 3.6rem;
+      z-index: 2;
+      max-height: 50vh;
+      overflow: auto;
+      padding: var(--peerix-gap, 0.75rem);
+      background: var(--peerix-drawer-background, #fff);
+      border-radius: 12px;
+      box-shadow: 0 -4px 16px rgb(0 0 0 / 0.35);
+    }
   }
 `;
