@@ -241,18 +241,19 @@ export const conferenceStyles = css`
       position: sticky;
       bottom: 0;
       z-index: 3;
-      gap: 0.25rem;
+      gap: 0.2rem;
+      padding: 0.25rem;
       margin-top: 0;
       height: 3.6rem;
       box-sizing: border-box;
     }
     .bar button,
     peerix-record-button::part(button) {
-      width: 2.6rem;
-      height: 2.6rem;
+      width: 2.4rem;
+      height: 2.4rem;
     }
     .bar [part~='leave-button'] {
-      width: 3.5rem;
+      width: 3rem;
     }
     /* Sticky just above the sticky bar: over the stage while the page scrolls. */
     [part='sidebar'] {
