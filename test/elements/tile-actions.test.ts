@@ -1,12 +1,21 @@
 // Per-tile fullscreen and picture-in-picture in <peerix-remote-videos>, pressed from the keyboard.
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { PeerixRemoteVideos, PeerixRoom } from '../../elements/index.js';
 import { connected, loadElements, uniqueRoom, until } from './helpers.js';
 
 describe('<peerix-remote-videos> tile actions', () => {
   before(async () => {
     await loadElements();
+  });
+
+  after(async () => {
+    // Never leave a floating window behind for the next suites (it would take the keyboard).
+    if (document.pictureInPictureElement) await document.exitPictureInPicture();
+    if (document.fullscreenElement) await document.exitFullscreen();
+    // Firefox leaves the keyboard with the closed floating window: a click gives it back to the page.
+    window.focus();
+    await sendMouse({ type: 'click', position: [1, 1] });
   });
 
   it('fullscreen and picture-in-picture per tile, named after the tile, from the keyboard', async function () {
@@ -49,9 +58,9 @@ describe('<peerix-remote-videos> tile actions', () => {
       await sendKeys({ press: 'Enter' });
       await until(() => root.pictureInPictureElement === figure.querySelector('video'), 'video floats');
       await until(() => pip!.getAttribute('aria-label') === 'Exit picture in picture: Ben', 'label: Exit picture in picture: Ben');
-      // The floating window may take the focus (Firefox): back to the button, as a user would.
-      pip!.focus();
-      await sendKeys({ press: 'Enter' });
+      // The floating window takes the keyboard in Firefox: back with the mouse, as a user would.
+      const box = pip!.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
       await until(() => !document.pictureInPictureElement, 'video back');
       await until(() => pip!.getAttribute('aria-label') === 'Picture in picture: Ben', 'label: Picture in picture: Ben');
     }
