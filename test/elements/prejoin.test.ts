@@ -79,7 +79,10 @@ describe('<peerix-conference> pre-join and invite link', () => {
       const field = document.createElement('input');
       document.body.append(field);
       field.focus();
-      await sendKeys({ press: navigator.platform.startsWith('Mac') ? 'Meta+v' : 'Control+v' });
+      const modifier = navigator.platform.startsWith('Mac') ? 'Meta' : 'Control';
+      await sendKeys({ down: modifier });
+      await sendKeys({ press: 'v' });
+      await sendKeys({ up: modifier });
       await until(() => field.value !== '', 'pasted');
       expect(field.value).to.equal(expected.href);
       field.remove();
