@@ -9,7 +9,7 @@ export { PeerixChat, type ChatEntry } from './chat.js';
 export { PeerixScreenShare } from './screen-share.js';
 export { PeerixFileShare, type Transfer, type TransferState } from './file-share.js';
 export { PeerixRecordButton } from './record-button.js';
-export { PeerixConference } from './conference.js';
+export { PeerixConference, type ConferenceLabels } from './conference.js';
 export { PeerixMember } from './member.js';
 export { roomContext, type RoomContext, type RoomMember } from './context.js';
 export { mediaStates, MediaStates, STATE_LABEL, type MediaState, type MediaStatesEvents } from './media-state.js';

@@ -7,6 +7,7 @@ import { mediaStates, type MediaStates } from './media-state.js';
 import { remoteName } from './names.js';
 import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
+import { fullscreenIcon, pipIcon } from './icons.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
 
 interface Tile {
@@ -34,26 +35,37 @@ const SPEAKING_HOLD = 400;
  *
  * @attr count - Reflected, read-only: the number of tiles.
  * @attr speaking - Reflected: someone is speaking.
+ * @attr layout - `grid` (default: equal tiles) or `speaker` (one large tile — a screen share, else whoever spoke loudest last — above a strip of small ones).
  * @attr screen-label - The stream label shown large (default `screen`).
  * @attr speaking-threshold - Audio level (RMS, 0–1) above which someone is speaking (default 0.02).
  * @attr muted-text - Text of the muted badge (default "Muted").
  * @attr recording-text - Text of the badge on the tile of a peer who records the call (default "Recording").
  * @attr camera-off-text - Text of the camera-off badge (default "Camera off").
  * @attr empty-text - Shown while there is no remote stream (default "Waiting for others to join…").
+ * @attr sound-blocked - Reflected, read-only: the browser refused to play the others' sound without a click; the videos play muted and a button asks for the click.
+ * @attr autoplay-text - Text of that button (default "Click to enable sound").
+ * @attr fullscreen-label - Name and tooltip of a tile's fullscreen button (default "Fullscreen"; the tile's name is added).
+ * @attr exit-fullscreen-label - The same while that tile is fullscreen (default "Exit fullscreen").
+ * @attr pip-label - Name and tooltip of a tile's picture-in-picture button (default "Picture in picture"; only where the browser has it).
+ * @attr exit-pip-label - The same while that tile's video floats (default "Exit picture in picture").
  *
  * @prop {Peer | null} peer - A `Peer` to show instead of the enclosing room's.
  *
  * @slot empty - Replaces the text shown while nobody shares a stream.
  *
  * @csspart grid - The grid of tiles.
- * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording` and `screen` on tiles in that state.
+ * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording` and `screen` on tiles in that state, and `featured` on the large tile of the speaker layout.
  * @csspart video - Every remote `<video>`.
  * @csspart name - The sender's name.
  * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
  * @csspart avatar - The initial shown when the camera is off.
+ * @csspart autoplay-prompt - The "Click to enable sound" button over the grid.
+ * @csspart tile-actions - The buttons on a tile (shown on hover, on focus, and always on touch screens).
+ * @csspart tile-button - Each of them; also `fullscreen-button`, `pip-button`.
  * @csspart empty - The text shown without tiles.
  *
  * @cssprop --peerix-tile-min-width - Narrowest tile before the grid wraps (default 220px).
+ * @cssprop --peerix-strip-tile-width - Narrowest small tile under the large one in the speaker layout (default 140px).
  * @cssprop --peerix-speaking-color - Outline of a speaking tile.
  * @cssprop --peerix-video-background - Background behind videos.
  * @cssprop --peerix-video-aspect-ratio - Aspect ratio of camera tiles.
@@ -68,15 +80,24 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   @property({ type: Number, reflect: true }) count = 0;
   @property({ type: Boolean, reflect: true }) speaking = false;
+  @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
   @property({ attribute: 'screen-label' }) screenLabel = 'screen';
   @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 0.02;
   @property({ attribute: 'muted-text' }) mutedText = 'Muted';
   @property({ attribute: 'camera-off-text' }) cameraOffText = 'Camera off';
   @property({ attribute: 'recording-text' }) recordingText = 'Recording';
   @property({ attribute: 'empty-text' }) emptyText = 'Waiting for others to join…';
+  @property({ type: Boolean, reflect: true, attribute: 'sound-blocked' }) soundBlocked = false;
+  @property({ attribute: 'autoplay-text' }) autoplayText = 'Click to enable sound';
+  @property({ attribute: 'fullscreen-label' }) fullscreenLabel = 'Fullscreen';
+  @property({ attribute: 'exit-fullscreen-label' }) exitFullscreenLabel = 'Exit fullscreen';
+  @property({ attribute: 'pip-label' }) pipLabel = 'Picture in picture';
+  @property({ attribute: 'exit-pip-label' }) exitPipLabel = 'Exit picture in picture';
 
   @state() private _tiles: Tile[] = [];
   @state() private _speaking = new Set<string>();
+  /** The last loudest tile: the large one in the speaker layout. */
+  @state() private _speaker = '';
 
   #unsubscribe: (() => void) | null = null;
   #states: MediaStates | null = null;
@@ -90,9 +111,49 @@ export class PeerixRemoteVideos extends PeerixMember {
     return this._tiles;
   }
 
+  #rerender = (): void => this.requestUpdate();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.#rerender);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.#rerender);
     this.#stopMeters();
+  }
+
+  /** Starts a video; when the browser blocks it with sound, plays it muted and asks for a click. */
+  #play = (event: Event): void => {
+    const video = event.target as HTMLVideoElement;
+    video.play().catch((error: { name?: string }) => {
+      if (error?.name !== 'NotAllowedError' || video.muted) return;
+      video.muted = true;
+      this.soundBlocked = true;
+      video.play().catch(() => {});
+    });
+  };
+
+  /** The click the browser wanted: every video plays with sound. */
+  #enableSound = (): void => {
+    this.soundBlocked = false;
+    for (const video of this.renderRoot.querySelectorAll('video')) {
+      video.muted = false;
+      video.play().catch(() => {});
+    }
+  };
+
+  /** Shows `tile` fullscreen, or leaves fullscreen when it is. */
+  #fullscreen(figure: HTMLElement): void {
+    const result = this.shadowRoot?.fullscreenElement === figure ? document.exitFullscreen() : figure.requestFullscreen();
+    result.catch(() => {}); // refused (no user gesture, or not allowed in this frame): nothing changes
+  }
+
+  /** Floats the tile's video in a picture-in-picture window, or brings it back. */
+  #pip(video: HTMLVideoElement): void {
+    const result = this.shadowRoot?.pictureInPictureElement === video ? document.exitPictureInPicture() : video.requestPictureInPicture();
+    result.catch(() => {});
   }
 
   protected override peerAttached(peer: Peer): void {
@@ -195,6 +256,8 @@ export class PeerixRemoteVideos extends PeerixMember {
     if (audio.state === 'suspended') void audio.resume().catch(() => {});
     const now = performance.now();
     const speaking = new Set<string>();
+    let loudest = this.speakingThreshold;
+    let speaker = '';
     for (const [key, meter] of this.#meters) {
       const size = meter.analyser.fftSize;
       if (!this.#buffer || this.#buffer.length !== size) this.#buffer = new Float32Array(size);
@@ -205,7 +268,10 @@ export class PeerixRemoteVideos extends PeerixMember {
       if (rms > this.speakingThreshold) meter.lastLoud = now;
       const muted = this.#states?.get(this._tiles.find((t) => t.key === key)?.remote.id ?? '').muted ?? false;
       if (!muted && now - meter.lastLoud < SPEAKING_HOLD) speaking.add(key);
+      if (!muted && rms > loudest) [loudest, speaker] = [rms, key];
     }
+    // The speaker stays featured until someone else is louder (not when they pause).
+    if (speaker && speaker !== this._speaker) this._speaker = speaker;
     const same = speaking.size === this._speaking.size && [...speaking].every((k) => this._speaking.has(k));
     if (!same) {
       this._speaking = speaking;
@@ -224,7 +290,14 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   // ───────────────────────── rendering ─────────────────────────
 
-  #renderTile(tile: Tile) {
+  /** The large tile of the speaker layout: a screen share, else the last loudest, else the first. */
+  #featured(): string {
+    const tiles = this._tiles;
+    if (this.layout !== 'speaker' || tiles.length < 2) return '';
+    return (tiles.find((t) => t.label === this.screenLabel) ?? tiles.find((t) => t.key === this._speaker) ?? tiles[0]!).key;
+  }
+
+  #renderTile(tile: Tile, featured: boolean) {
     const { remote, stream, label } = tile;
     const screen = label === this.screenLabel;
     const state = this.#states?.get(remote.id) ?? { muted: false, cameraOff: false, recording: false };
@@ -234,7 +307,7 @@ export class PeerixRemoteVideos extends PeerixMember {
     const speaking = this._speaking.has(tile.key);
     const name = remoteName(remote);
     const connected = remote.state === 'connected';
-    const parts = ['tile', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording'].filter(Boolean).join(' ');
+    const parts = ['tile', featured && 'featured', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording'].filter(Boolean).join(' ');
     return html`<figure
       class=${screen ? 'tile screen' : 'tile'}
       part=${parts}
@@ -242,11 +315,22 @@ export class PeerixRemoteVideos extends PeerixMember {
       ?muted=${muted}
       ?camera-off=${cameraOff}
       ?recording=${recording}
+      ?featured=${featured}
+      data-key=${tile.key}
       data-peer=${remote.id}
       data-label=${label}
       data-state=${remote.state}
     >
-      <video part="video" ${srcObject(stream)} autoplay playsinline ?hidden=${cameraOff}></video>
+      <video
+        part="video"
+        ${srcObject(stream)}
+        autoplay
+        playsinline
+        ?hidden=${cameraOff}
+        @loadedmetadata=${this.#play}
+        @enterpictureinpicture=${this.#rerender}
+        @leavepictureinpicture=${this.#rerender}
+      ></video>
       ${cameraOff ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
       <figcaption>
         <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>
@@ -256,12 +340,33 @@ export class PeerixRemoteVideos extends PeerixMember {
         ${connected ? nothing : html`<span class="badge" part="badge state-badge">${remote.state}</span>`}
         ${speaking ? html`<span class="visually-hidden">speaking</span>` : nothing}
       </figcaption>
+      ${this.#renderActions(tile, name)}
     </figure>`;
+  }
+
+  #renderActions(tile: Tile, name: string) {
+    const root = this.shadowRoot;
+    const figure = () => root?.querySelector<HTMLElement>(`figure[data-key="${CSS.escape(tile.key)}"]`);
+    const isFull = !!root?.fullscreenElement && root.fullscreenElement === figure();
+    const isPip = !!root?.pictureInPictureElement && root.pictureInPictureElement === figure()?.querySelector('video');
+    const full = isFull ? this.exitFullscreenLabel : this.fullscreenLabel;
+    const pip = isPip ? this.exitPipLabel : this.pipLabel;
+    return html`<div class="actions" part="tile-actions">
+      ${document.fullscreenEnabled
+        ? html`<button part="tile-button fullscreen-button" type="button" aria-label="${full}: ${name}" title=${full} @click=${() => this.#fullscreen(figure()!)}>${fullscreenIcon}</button>`
+        : nothing}
+      ${document.pictureInPictureEnabled
+        ? html`<button part="tile-button pip-button" type="button" aria-label="${pip}: ${name}" title=${pip} @click=${() => this.#pip(figure()!.querySelector('video')!)}>${pipIcon}</button>`
+        : nothing}
+    </div>`;
   }
 
   protected override render() {
     if (this._tiles.length === 0) return html`<p class="empty" part="empty"><slot name="empty">${this.emptyText}</slot></p>`;
-    return html`<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t))}</div>`;
+    const featured = this.#featured();
+    return html`${this.soundBlocked
+        ? html`<button part="button autoplay-prompt" class="prompt" type="button" @click=${this.#enableSound}>${this.autoplayText}</button>`
+        : nothing}<div class="grid" part="grid">${repeat(this._tiles, (t) => t.key, (t) => this.#renderTile(t, t.key === featured))}</div>`;
   }
 }
 

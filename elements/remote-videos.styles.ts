@@ -26,6 +26,19 @@ export const remoteVideosStyles = css`
     outline: 3px solid transparent;
     transition: outline-color 0.15s;
   }
+  /* Speaker layout: the featured tile first and full width, the others a strip below. */
+  :host([layout='speaker']) .grid {
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, var(--peerix-strip-tile-width, 140px)), 1fr));
+  }
+  :host([layout='speaker']) .tile.screen {
+    grid-column: auto;
+    aspect-ratio: var(--peerix-video-aspect-ratio, 4 / 3);
+  }
+  :host([layout='speaker']) .tile[featured] {
+    grid-column: 1 / -1;
+    order: -1;
+    aspect-ratio: var(--peerix-screen-aspect-ratio, 16 / 9);
+  }
   .tile[speaking] {
     outline-color: var(--peerix-speaking-color, #40c057);
   }
@@ -74,6 +87,49 @@ export const remoteVideosStyles = css`
     color: var(--peerix-badge-color, #fff);
     border-radius: 4px;
     padding: 0.1em 0.45em;
+  }
+  :host {
+    position: relative;
+  }
+  .prompt {
+    position: absolute;
+    z-index: 1;
+    top: 50%;
+    left: 50%;
+    transform: translate(-50%, -50%);
+    font-weight: 600;
+  }
+  .actions {
+    position: absolute;
+    top: 0.4em;
+    right: 0.4em;
+    display: flex;
+    gap: 0.3em;
+    opacity: 0;
+    transition: opacity 0.15s;
+  }
+  .tile:hover .actions,
+  .actions:focus-within {
+    opacity: 1;
+  }
+  @media (hover: none) {
+    .actions {
+      opacity: 1;
+    }
+  }
+  .actions button {
+    min-height: 0;
+    padding: 0.3em;
+    display: inline-grid;
+    border: 0;
+    background: var(--peerix-badge-background, rgb(0 0 0 / 0.65));
+    color: var(--peerix-badge-color, #fff);
+  }
+  .tile:fullscreen {
+    border-radius: 0;
+  }
+  .tile:fullscreen video {
+    object-fit: contain;
   }
   .empty {
     margin: 0;

@@ -31,6 +31,15 @@ export const controlStyles = css`
     outline: var(--peerix-focus-ring, 3px solid #1c7ed6);
     outline-offset: 2px;
   }
+  .icon {
+    width: 1.4em;
+    height: 1.4em;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -55,6 +55,22 @@ test('three pages of the demo hold a call', { timeout: 120000 }, async () => {
       { timeout: 40000, message: `${NAMES[i]} sees two named tiles` },
     );
   }
+  // Screenshots for review: Alice's page at 1280×800 and 390×844 (three people), taken before the checks below so a slow machine still leaves them, chat open and closed.
+  const alice = pages[0];
+  const chatButton = alice.locator('peerix-conference').locator('button[part~="chat-button"]');
+  const chatOpen = () => alice.evaluate(() => document.querySelector('peerix-conference').chatOpen);
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    await alice.setViewportSize({ width, height });
+    for (const open of [true, false]) {
+      if ((await chatOpen()) !== open) await chatButton.click();
+      await waitInPage(alice, (o) => document.querySelector('peerix-conference').chatOpen === o, open, { message: `chat ${open ? 'open' : 'closed'}` });
+      await waitInPage(alice, ({ tiles }) => eval(tiles).every((t) => t.querySelector('video').videoWidth > 0), { tiles: TILES }, { message: 'tiles playing' });
+      await alice.screenshot({ path: join(OUT, `conference-${width}x${height}-chat-${open ? 'open' : 'closed'}.png`) });
+    }
+  }
+  await chatButton.click();
+  await alice.setViewportSize({ width: 1100, height: 800 });
+
   for (const [i, page] of pages.entries()) {
     const frames = await page.evaluate(async (tiles) => {
       const videos = eval(tiles).map((t) => t.querySelector('video'));
@@ -91,7 +107,7 @@ test('three pages of the demo hold a call', { timeout: 120000 }, async () => {
   }
 
   // Muting in one shows as muted in the others.
-  await pages[1].locator('peerix-conference').locator('peerix-local-media').locator('button[part~="mute-button"]').click();
+  await pages[1].locator('peerix-conference').locator('button[part~="mic-button"]').click();
   for (const page of [pages[0], pages[2]]) {
     await waitInPage(
       page,
@@ -102,6 +118,7 @@ test('three pages of the demo hold a call', { timeout: 120000 }, async () => {
   }
 
   for (const [i, page] of pages.entries()) await page.screenshot({ path: join(OUT, `demo-${NAMES[i].toLowerCase()}.png`) });
+
 
   // Carol leaves with the leave button: her tile disappears from the others within 1 s.
   await pages[2].locator('peerix-conference').locator('button[part~="leave-button"]').click();
