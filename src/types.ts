@@ -48,7 +48,11 @@ export interface PeerOptions {
   verify?: (remote: { id: string; metadata: Metadata }) => boolean | Promise<boolean>;
   /** Milliseconds between in-band heartbeats (default 1000). */
   heartbeatInterval?: number;
-  /** Milliseconds without any in-band message after which a peer counts as gone (default 4000). */
+  /**
+   * Milliseconds without any message from a peer after which it counts as gone (default 4000),
+   * unless media or data still arrive on its connection: then it is busy (a starved CPU delays
+   * its heartbeats), not gone, and the connection is kept rather than rebuilt.
+   */
   heartbeatTimeout?: number;
   /**
    * Setups in progress at once (held, verifying, connecting; default 32). Past it,

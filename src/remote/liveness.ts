@@ -8,14 +8,6 @@ const debug = createDebug('peerix:remote');
 const RESTART_DELAY_MS = 1000;
 /** A setup not connected by then is rebuilt (when no `connectionTimeout` is set). */
 export const SETUP_WATCHDOG_MS = 15_000;
-/**
- * A silent peer whose ICE/DTLS transport still reports `connected` is most
- * likely starved (a busy CPU delays its pings), not gone: it gets this many
- * heartbeat timeouts before the connection ends. A rebuild would cost more
- * CPU than it saves; a peer that is really gone takes its transport down.
- */
-export const STARVED_TIMEOUTS = 3;
-
 /** Why a connection ends (the `Peer` decides from it whether to rebuild). */
 export type DisposeReason = 'left' | 'leaving' | 'vanished' | 'failed' | 'timeout' | 'replaced' | 'refused';
 
@@ -35,6 +27,11 @@ export interface LivenessHooks {
   inband(): boolean;
   /** The transport's current `connectionState`. */
   transportState(): RTCPeerConnectionState;
+  /**
+   * Bytes received on the connection so far (media, data), from `getStats`:
+   * a starved peer (busy CPU, late pings) still sends media; a gone one sends nothing.
+   */
+  bytesReceived(): Promise<number>;
   ping(time: number): void;
   restartIce(): void;
   /** Runs on every heartbeat tick (housekeeping of other parts). */
@@ -57,6 +54,9 @@ export class Liveness {
   #setupTimer: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
   #lastPing = 0;
+  /** Bytes received when the silence passed half the timeout (the traffic baseline), and whether stats are being read. */
+  #baseline: number | undefined;
+  #checking = false;
 
   constructor(hooks: LivenessHooks) {
     this.#hooks = hooks;
@@ -87,6 +87,7 @@ export class Liveness {
   /** Something arrived from the remote. */
   heard(): void {
     this.#lastSeen = Date.now();
+    this.#baseline = undefined;
   }
 
   set(state: ConnectionState): void {
@@ -137,19 +138,56 @@ export class Liveness {
   }
 
   #tick(): void {
-    const silent = Date.now() - this.#lastSeen;
-    const timeout = this.#hooks.heartbeatTimeout;
-    if (silent > timeout && (silent > timeout * STARVED_TIMEOUTS || this.#hooks.transportState() !== 'connected')) {
-      debug('heartbeat lost', this.#hooks.peerId.slice(0, 8));
-      this.#hooks.end('vanished');
-      return;
-    }
+    // Half the timeout without a word: note the traffic so far, to compare with at the timeout.
+    if (Date.now() - this.#lastSeen > this.#hooks.heartbeatTimeout / 2) return void this.#checkTraffic();
     const now = Date.now();
     if (now - this.#lastPing >= this.#hooks.heartbeatInterval && this.#hooks.inband()) {
       this.#lastPing = now;
       this.#hooks.ping(now);
     }
     this.#hooks.tick();
+  }
+
+  /**
+   * Silent past the timeout: traffic on the connection since the baseline (media,
+   * data) counts as alive: a starved peer, not a gone one, and a rebuild would
+   * cost more CPU than it saves. No traffic, or no way to tell: the connection ends.
+   */
+  async #checkTraffic(): Promise<void> {
+    if (this.#checking) return;
+    this.#checking = true;
+    let bytes = -1;
+    try {
+      if (this.#hooks.transportState() === 'connected') bytes = await this.#hooks.bytesReceived();
+    } catch {
+      // No stats (a closing connection): no traffic.
+    }
+    this.#checking = false;
+    if (this.#state === 'closed') return;
+    const baseline = this.#baseline;
+    if (Date.now() - this.#lastSeen <= this.#hooks.heartbeatTimeout) {
+      this.#baseline ??= bytes; // not yet timed out (or heard meanwhile, then baseline was reset)
+      return;
+    }
+    if (baseline === undefined && bytes >= 0) {
+      this.#baseline = bytes; // timed out before a baseline was taken: compare on the next tick
+      return;
+    }
+    if (baseline !== undefined && bytes > baseline) {
+      this.heard();
+      return;
+    }
+    debug('heartbeat lost', this.#hooks.peerId.slice(0, 8));
+    this.#hooks.end('vanished');
+  }
+
+  /** Bytes received on `pc` (media and data channels), for the traffic check. */
+  static async bytesReceived(pc: RTCPeerConnection): Promise<number> {
+    let bytes = 0;
+    (await pc.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
+      if (report.type === 'inbound-rtp' || report.type === 'data-channel') bytes += report.bytesReceived ?? 0;
+    });
+    return bytes;
   }
 
   /** Stops every timer (the state then goes to `closed` through `set`). */
