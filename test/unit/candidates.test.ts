@@ -4,16 +4,8 @@
 import { expect } from '@open-wc/testing';
 import type { PeerixError } from '../../src/errors.js';
 import { CandidateBatcher, MAX_PENDING_CANDIDATES, candidateKey, type CandidateHooks } from '../../src/remote/candidates.js';
+import { until, wait } from './wait.js';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeout = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-    await wait(5);
-  }
-}
 
 function host(port: number, extra = ''): RTCIceCandidate {
   return new RTCIceCandidate({ candidate: `candidate:${port} 1 udp 2122260223 192.0.2.1 ${port} typ host${extra}`, sdpMid: '0', sdpMLineIndex: 0 });

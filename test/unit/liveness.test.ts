@@ -5,16 +5,8 @@ import { expect } from '@open-wc/testing';
 import type { PeerixError } from '../../src/errors.js';
 import { Liveness, type DisposeReason, type LivenessHooks } from '../../src/remote/liveness.js';
 import type { ConnectionState } from '../../src/types.js';
+import { until, wait } from './wait.js';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeout = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-    await wait(5);
-  }
-}
 
 function liveness(overrides: Partial<LivenessHooks> = {}) {
   const record = {

@@ -5,16 +5,8 @@
 import { expect } from '@open-wc/testing';
 import { PeerixError } from '../../src/errors.js';
 import { Negotiator, type NegotiatingConnection } from '../../src/remote/negotiator.js';
+import { until, wait } from './wait.js';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, what: string, timeout = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
-    await wait(5);
-  }
-}
 
 interface FakeTransceiver {
   mid: string | null;
