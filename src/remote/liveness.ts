@@ -166,7 +166,7 @@ export class Liveness {
     if (this.#state === 'closed') return;
     const baseline = this.#baseline;
     if (Date.now() - this.#lastSeen <= this.#hooks.heartbeatTimeout) {
-      this.#baseline ??= bytes; // not yet timed out (or heard meanwhile, then baseline was reset)
+      if (bytes >= 0) this.#baseline ??= bytes; // not yet timed out (or heard meanwhile, then baseline was reset)
       return;
     }
     if (baseline === undefined && bytes >= 0) {
