@@ -14,7 +14,7 @@ import {
   kindNumber,
 } from '../../src/signaling/codec.js';
 import { PeerixError } from '../../src/errors.js';
-import { Kind } from '../../src/signaling/messages.js';
+import { Kind, fullTextDescription } from '../../src/signaling/messages.js';
 import type { CompactCandidate, CompactDescription, KindNumber, SignalMessage } from '../../src/signaling/messages.js';
 import { base64urlDecode, base64urlEncode } from '../../src/signaling/encoding.js';
 
@@ -42,19 +42,7 @@ const compact: CompactDescription = {
   candidates,
 };
 
-const fullText: CompactDescription = {
-  type: 'answer',
-  sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n',
-  ufrag: '',
-  pwd: '',
-  fingerprint: new Uint8Array(0),
-  setup: 'actpass',
-  sessionId: '',
-  sessionVersion: 0,
-  sctpPort: 0,
-  maxMessageSize: 0,
-  candidates: [],
-};
+const fullText = fullTextDescription('answer', 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n');
 
 const nonAscii = 'Ωμέγα — 日本語 🎉 \u{10FFFF} \uFEFFbom';
 const maxString = 'x'.repeat(MAX_STRING_BYTES);
