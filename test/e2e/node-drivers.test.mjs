@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openPeerPage, startStaticServer, waitInPage } from './harness.mjs';
-import { guardProcess, loadWrtc, patternBytes, sha256, startNodePeer, waitFor } from './node-peer.mjs';
+import { guardProcess, loadWrtc, patternBytes, sendPattern, sha256, startNodePeer, waitFor } from './node-peer.mjs';
 import { startSocketIoServer, startSseHub } from '../servers/node-servers.mjs';
 
 const TOKEN = 'peerix-node-publisher';
@@ -47,18 +47,6 @@ function instrumentPage() {
     window.state.binaries.push({ from: remote.metadata.name, sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') });
   });
   window.peer.on('connection:closed', ({ remote }) => (window.state.closedAt[remote.metadata.name] = Date.now()));
-}
-
-/** The page's copy of patternBytes (test/e2e/node-peer.mjs), sent to one peer by name. */
-async function sendPattern([size, seed, to]) {
-  const bytes = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i += 4) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    bytes[i] = x & 255; bytes[i + 1] = (x >>> 8) & 255; bytes[i + 2] = (x >>> 16) & 255; bytes[i + 3] = x >>> 24;
-  }
-  const remote = [...window.peer.connections.values()].find((r) => r.metadata.name === to);
-  await remote.send(bytes, { label: 'data' });
 }
 
 for (const kind of BROWSERS) for (const backend of BACKENDS) {

@@ -167,3 +167,18 @@ export function patternBytes(size, seed) {
   return bytes;
 }
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Runs IN A PAGE (`page.evaluate(sendPattern, [size, seed, to])`, so it is self-contained):
+ * the page's copy of patternBytes, sent to one peer by name.
+ */
+export async function sendPattern([size, seed, to]) {
+  const bytes = new Uint8Array(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i += 4) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    bytes[i] = x & 255; bytes[i + 1] = (x >>> 8) & 255; bytes[i + 2] = (x >>> 16) & 255; bytes[i + 3] = x >>> 24;
+  }
+  const remote = [...window.peer.connections.values()].find((r) => r.metadata.name === to);
+  await remote.send(bytes, { label: 'data' });
+}
