@@ -182,6 +182,8 @@ describe('SharedState: wire frames', () => {
     ['value not JSON', '{"t":"p","e":[["k",1,0,"n","{nope"]]}', 'ERR_DECODE'],
     ['value too large', `{"t":"p","e":[["k",1,0,"n","\\"${'x'.repeat(300)}\\""]]}`, 'ERR_TOO_LARGE'],
     ['key too long', `{"t":"p","e":[["${'k'.repeat(65)}",1,0,"n","1"]]}`, 'ERR_TOO_LARGE'],
+    ['a number out of range', '{"t":"p","e":[["k",1,0,"n","1e400"]]}', 'ERR_DECODE'],
+    ['a nested number out of range', '{"t":"p","e":[["k",1,0,"n","{\\"a\\":[1,-1e999]}"]]}', 'ERR_DECODE'],
     ['nesting too deep', `{"t":"p","e":[["k",1,0,"n","${'['.repeat(70)}${']'.repeat(70)}"]]}`, 'ERR_DECODE'],
     ['a key twice', '{"t":"p","e":[["k",1,0,"n","1"],["k",2,0,"n","2"]]}', 'ERR_DECODE'],
     ['sync without final flag', '{"t":"s","d":"x","e":[]}', 'ERR_DECODE'],

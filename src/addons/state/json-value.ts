@@ -21,17 +21,20 @@ export function utf8Length(text: string): number {
 
 /**
  * Parses JSON text into a deeply frozen value, so what `get` returns cannot be
- * changed behind the replication's back. Throws on bad JSON or deep nesting.
+ * changed behind the replication's back. Throws on bad JSON, deep nesting or
+ * numbers out of range.
  */
 export function parseFrozen(text: string): JsonValue {
   const value = JSON.parse(text) as JsonValue;
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length) {
     const [item, depth] = stack.pop()!;
+    // JSON text such as 1e400 parses to Infinity, which is no JSON value (it would travel on as null).
+    if (typeof item === 'number' && !Number.isFinite(item)) throw new RangeError('a number out of range');
     if (item === null || typeof item !== 'object') continue;
     if (depth > MAX_DEPTH) throw new RangeError(`nested deeper than ${MAX_DEPTH} levels`);
     Object.freeze(item);
-    for (const child of Object.values(item)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(item)) if (typeof child === 'number' || (child !== null && typeof child === 'object')) stack.push([child, depth + 1]);
   }
   return value;
 }
