@@ -79,7 +79,7 @@ describe('security: broker-level attacks', () => {
     await Promise.all([a.leave(), b.leave()]);
   });
 
-  it('forged metadata never reaches verify() or remote.metadata', async () => {
+  it('forged metadata (in an announce, or in an offer sealed in another member\'s name) never reaches verify() or remote.metadata', async () => {
     const broker = new HostileBroker();
     const r = room();
     const ns = await roomNs(r);
@@ -87,13 +87,26 @@ describe('security: broker-level attacks', () => {
     const a = new Peer({ driver: broker, secret: 's', verify: ({ metadata }) => (seen.push(metadata.name), true) });
     const b = new Peer({ driver: broker, secret: 's' });
     await Promise.all([a.ready, b.ready]);
+    const errors = errorsOf(a);
     await a.join({ room: r, metadata: { name: 'Ana' } });
+    await until(() => broker.sentTo([ns]).length > 0, 'the announce');
     const { roomKey } = await roomKeys(r, 's');
     const bForged = { publicKey: fromB64url(b.id), session: crypto.getRandomValues(new Uint8Array(8)) };
     // A v1-style announce with metadata (field 1) in b's name, before b arrives.
     const forged = new TextEncoder().encode('{"name":"Boss"}');
     broker.inject([ns], await seal({ kind: KIND.Announce, body: Uint8Array.of(0x0a, forged.length, ...forged), sender: bForged, key: roomKey, ns }));
-    await pause(300);
+    // A member (it has the secret, not b's private key) seals an offer in b's name with metadata.
+    const member = await rawIdentity();
+    const { pc, sdp } = await rawOffer();
+    const aSession = sessionOf(broker, ns, a);
+    const key = await pairKey(member, a.id, aSession, (await roomKeys(r, 's')).pairSalt);
+    broker.inject([ns, a.id], await seal({ kind: KIND.Offer, body: offerBody(sdp, '{"name":"Boss"}'), sender: bForged, key, recipient: a.id, ns }));
+    await until(() => errors.some((e) => e.code === 'ERR_AUTH' && e.peerId === b.id), 'the forged offer refused');
+    pc.close();
+    // (The forged announce made a offer to b's id: only b's owner can answer that.)
+    expect(broker.sentTo([ns, b.id]).filter((m) => headerOf(m).kind === KIND.Answer).length, 'answers to the forged offer').to.equal(0);
+    expect(a.connections.get(b.id)?.state, 'a connection from the forged offer').to.not.equal('connected');
+    expect(a.connections.get(b.id)?.metadata ?? {}).to.deep.equal({});
     await b.join({ room: r, metadata: { name: 'Bob' } });
     await until(() => a.connections.get(b.id)?.state === 'connected', 'a connected to the real b');
     expect(a.connections.get(b.id)!.metadata).to.deep.equal({ name: 'Bob' });
@@ -140,6 +153,51 @@ describe('security: broker-level attacks', () => {
     expect(codes.length).to.be.at.least(recorded.length);
     for (const code of codes) expect(['ERR_AUTH', 'ERR_REPLAY']).to.include(code);
     await Promise.all([victim.leave(), other.leave()]);
+  });
+
+  it('replay memory is kept per identity: a broadcast seen before a leave() is refused after the next join()', async function () {
+    this.timeout(30000);
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const victim = new Peer({ driver: broker, secret: 's' });
+    const other = new Peer({ driver: broker, secret: 's' });
+    await victim.join({ room: r });
+    await other.join({ room: r });
+    await until(() => victim.connections.get(other.id)?.state === 'connected', 'connected');
+    // The other's announce (room key, no pair key) reached the victim in its first session.
+    const announce = broker.sentTo([ns]).find((m) => headerOf(m).id === other.id && headerOf(m).kind === KIND.Announce)!;
+    await victim.leave();
+    // (The other must have closed the old call: an announce never displaces a working one.)
+    await until(() => !other.connections.has(victim.id), 'the other saw the goodbye');
+    await victim.join({ room: r });
+    await until(() => victim.connections.get(other.id)?.state === 'connected', 'connected again');
+    const errors = errorsOf(victim);
+    broker.inject([ns], announce);
+    await until(() => errors.some((e) => e.peerId === other.id), 'an error naming the sender');
+    expect(errors.filter((e) => e.peerId === other.id).map((e) => e.code)).to.deep.equal(['ERR_REPLAY']);
+    expect(victim.connections.get(other.id)!.state).to.equal('connected');
+    await Promise.all([victim.leave(), other.leave()]);
+  });
+
+  // Skipped on purpose, not silently: it fails today (the peer that stayed ignores the new
+  // session's announce because the old call still looks healthy, then gets the goodbye, and
+  // nobody calls again). The fix belongs in src/membership.ts (owner: speed); it is written out
+  // in the #10 audit report. Un-skip it with that change.
+  it.skip('a peer that leaves and joins again at once is called again by the peer that stayed (its announce may beat its goodbye)', async function () {
+    this.timeout(30000);
+    const broker = new HostileBroker();
+    const r = room();
+    const [stays, rejoins] = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+    await stays.join({ room: r });
+    await rejoins.join({ room: r });
+    await until(() => rejoins.connections.get(stays.id)?.state === 'connected', 'connected');
+    const old = stays.connections.get(rejoins.id)!;
+    await rejoins.leave();
+    await rejoins.join({ room: r });
+    await until(() => rejoins.connections.get(stays.id)?.state === 'connected' && stays.connections.get(rejoins.id)?.state === 'connected', 'connected in the new session');
+    expect(stays.connections.get(rejoins.id)).to.not.equal(old);
+    await Promise.all([stays.leave(), rejoins.leave()]);
   });
 
   it('a peer on the old protocol version gets a clear ERR_VERSION naming it', async () => {

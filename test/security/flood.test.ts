@@ -84,4 +84,32 @@ describe('security: announce flood', () => {
     expect(limitErrors.count).to.be.greaterThan(0);
     await Promise.all([victim.leave(), ...newcomers.map((n) => n.leave())]);
   });
+
+  it('one sender id starts at most 4 setups per 10 s, however it varies its session', async function () {
+    this.timeout(30000);
+    const broker = new HostileBroker();
+    const r = `rate-${Math.random().toString(36).slice(2)}`;
+    const ns = await roomNs(r);
+    const victim = new Peer({ driver: broker, secret: 's' });
+    const tooOften: string[] = [];
+    victim.on('error', ({ error }) => error.code === 'ERR_LIMIT' && /too often/.test(error.message) && tooOften.push(error.peerId!));
+    let setups = 0;
+    await victim.join({ room: r });
+    const { roomKey } = await roomKeys(r, 's');
+    const attacker = await rawIdentity();
+    victim.on('connection:new', ({ remote }) => remote.id === attacker.id && setups++);
+    const announces = 20;
+    for (let i = 0; i < announces; i++) {
+      const sender = { ...attacker, session: crypto.getRandomValues(new Uint8Array(8)) };
+      broker.inject([ns], await seal({ kind: KIND.Announce, body: new Uint8Array(0), sender, key: roomKey, ns }));
+      await new Promise((res) => setTimeout(res, 30));
+    }
+    await until(() => tooOften.length >= announces - 4, `${announces - 4} announces refused as too often`);
+    await new Promise((res) => setTimeout(res, 300));
+    console.log(`per-sender rate: ${announces} announces from one id (a new session each) → ${setups} setups, ${tooOften.length} ERR_LIMIT "too often"`);
+    expect(setups).to.be.at.most(4);
+    expect(tooOften.length).to.be.at.least(announces - 4);
+    expect(tooOften.every((id) => id === attacker.id)).to.equal(true);
+    await victim.leave();
+  });
 });
