@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench:size`: min+gzip sizes of the engine, each driver, each add-on
 // and the elements CDN file (driver client libraries, which load on demand, and
-// Yjs excluded).
+// Yjs excluded). Per module: node scripts/size-by-module.mjs.
 // Targets: the engine core ≤ 12 KB min+gzip (on the way to 7 KB); all elements
 // + Lit ≤ 28 KB min+gzip.
 import { execFileSync } from 'node:child_process';

@@ -7,10 +7,13 @@
 // - dist/development/src, dist/development/elements: the same modules with the
 //   full error messages, no .d.ts (the types are the same); package.json
 //   `exports` selects them with the `development` condition (as Lit does).
+// - Debug logging (src/debug.ts) is development-only too: the production
+//   modules carry no log calls (scripts/strip-debug-logs.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { stripDebugLogs } from './strip-debug-logs.mjs';
 import { stripErrorMessages } from './strip-error-messages.mjs';
 
 function step(cmd, args) {
@@ -31,8 +34,8 @@ const program = ts.createProgram({ rootNames: config.fileNames, options: config.
 const diagnostics = ts.getPreEmitDiagnostics(program);
 if (diagnostics.length) fail(diagnostics);
 
-const stats = { stripped: 0 };
-const production = program.emit(undefined, undefined, undefined, false, { before: [stripErrorMessages(program, stats)] });
+const stats = { stripped: 0, logs: 0 };
+const production = program.emit(undefined, undefined, undefined, false, { before: [stripErrorMessages(program, stats), stripDebugLogs(program, stats)] });
 if (production.emitSkipped || production.diagnostics.length) fail(production.diagnostics);
 
 const dist = resolve(config.options.outDir);
@@ -45,7 +48,7 @@ const writeDevelopment = (file, text) => {
 };
 const dev = program.emit(undefined, writeDevelopment);
 if (dev.emitSkipped || dev.diagnostics.length) fail(dev.diagnostics);
-console.log(`build: ${stats.stripped} error messages stripped from the production modules (full text in dist/development/)`);
+console.log(`build: ${stats.stripped} error messages and ${stats.logs} debug log calls stripped from the production modules (full text and logs in dist/development/)`);
 
 step('npx', ['rollup', '-c', 'rollup.config.mjs']);
 // require('peerix/elements') in Node: the elements are browser ES modules; say so.

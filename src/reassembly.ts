@@ -52,21 +52,23 @@ export type Assembled = { done: true; bytes: Uint8Array; isText: boolean; total:
 /** The transfers arriving on one channel. Methods throw PeerixError (ERR_LIMIT, ERR_DECODE). */
 export class Reassembly {
   readonly #transfers = new Map<number, Transfer>();
+  readonly #limits: ReassemblyLimits;
+  readonly #budget: IncomingBudget;
 
-  constructor(
-    private readonly limits: ReassemblyLimits,
-    private readonly budget: IncomingBudget,
-  ) {}
+  constructor(limits: ReassemblyLimits, budget: IncomingBudget) {
+    this.#limits = limits;
+    this.#budget = budget;
+  }
 
   start(id: number, total: number, isText: boolean, chunk: Uint8Array): Assembled {
     if (!Number.isSafeInteger(total) || total < 0) throw new PeerixError('ERR_DECODE', `a message of ${total} bytes is not a size`);
-    if (total > this.limits.maxIncomingMessage) throw new PeerixError('ERR_LIMIT', `refused a ${total}-byte message (limit ${this.limits.maxIncomingMessage})`);
+    if (total > this.#limits.maxIncomingMessage) throw new PeerixError('ERR_LIMIT', `refused a ${total}-byte message (limit ${this.#limits.maxIncomingMessage})`);
     if (this.#transfers.has(id)) {
       this.#drop(id);
       throw new PeerixError('ERR_DECODE', `message ${id} started twice`);
     }
-    if (this.#transfers.size >= this.limits.maxIncomingTransfers) {
-      throw new PeerixError('ERR_LIMIT', `more than ${this.limits.maxIncomingTransfers} messages arriving at once`);
+    if (this.#transfers.size >= this.#limits.maxIncomingTransfers) {
+      throw new PeerixError('ERR_LIMIT', `more than ${this.#limits.maxIncomingTransfers} messages arriving at once`);
     }
     this.#transfers.set(id, { parts: [], received: 0, total, isText });
     return this.append(id, chunk);
@@ -79,9 +81,9 @@ export class Reassembly {
       this.#drop(id);
       throw new PeerixError('ERR_DECODE', `message ${id} overran its announced size`);
     }
-    if (!this.budget.take(chunk.length)) {
+    if (!this.#budget.take(chunk.length)) {
       this.#drop(id);
-      throw new PeerixError('ERR_LIMIT', `more than ${this.budget.max} bytes of partial messages from this peer: dropped message ${id}`);
+      throw new PeerixError('ERR_LIMIT', `more than ${this.#budget.max} bytes of partial messages from this peer: dropped message ${id}`);
     }
     // A copy: the frame's buffer is the whole SCTP message, header included.
     transfer.parts.push(chunk.slice());
@@ -94,7 +96,7 @@ export class Reassembly {
       bytes.set(part, offset);
       offset += part.length;
     }
-    this.budget.give(transfer.total);
+    this.#budget.give(transfer.total);
     return { done: true, bytes, isText: transfer.isText, total: transfer.total };
   }
 
@@ -114,6 +116,6 @@ export class Reassembly {
     const transfer = this.#transfers.get(id);
     if (!transfer) return;
     this.#transfers.delete(id);
-    this.budget.give(transfer.received);
+    this.#budget.give(transfer.received);
   }
 }

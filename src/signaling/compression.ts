@@ -8,39 +8,11 @@ import { PeerixError } from '../errors.js';
 /** Input slice fed to the decompressor: DEFLATE inflates at most ~1032:1, so one slice yields ≤ ~264 KiB. */
 const SLICE = 256;
 
-async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.length;
-  }
-  return concat(chunks, total);
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
 /** Compresses with raw DEFLATE (`deflate-raw`). */
 export async function compress(bytes: Uint8Array): Promise<Uint8Array> {
   try {
-    const stream = new CompressionStream('deflate-raw');
-    const writer = stream.writable.getWriter();
-    // Not awaited: the readable side must be drained concurrently.
-    writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
-    writer.close().catch(() => {});
-    return await readAll(stream.readable as ReadableStream<Uint8Array>);
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (error) {
     throw new PeerixError('ERR_DECOMPRESS', 'compression failed', { cause: error });
   }
@@ -90,7 +62,14 @@ export async function decompress(bytes: Uint8Array, maxBytes = 65536): Promise<U
     reader.cancel().catch(() => {});
     throw new PeerixError('ERR_DECOMPRESS', 'malformed compressed data', { cause: error });
   }
-  return concat(chunks, total);
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 /** Compresses only when that makes the bytes smaller. */

@@ -24,52 +24,52 @@ export function decodeError(message: ErrorMessage): PeerixError {
 
 /** Appends protobuf-style fields to a growing buffer. */
 export class Writer {
-  private buf: Uint8Array;
-  private pos = 0;
+  #buf: Uint8Array;
+  #pos = 0;
 
   constructor(initialSize = 256) {
-    this.buf = new Uint8Array(initialSize);
+    this.#buf = new Uint8Array(initialSize);
   }
 
   get length(): number {
-    return this.pos;
+    return this.#pos;
   }
 
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + extra));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
+  #ensure(extra: number): void {
+    if (this.#pos + extra <= this.#buf.length) return;
+    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + extra));
+    next.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = next;
   }
 
   /** A bare varint, 0 … 2^53 − 1. */
   varint(value: number): this {
-    this.ensure(8);
+    this.#ensure(8);
     let v = value;
     while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      this.#buf[this.#pos++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.buf[this.pos++] = v;
+    this.#buf[this.#pos++] = v;
     return this;
   }
 
   /** A bare varint, 0 … 2^64 − 1. */
   varint64(value: bigint): this {
-    this.ensure(10);
+    this.#ensure(10);
     let v = value;
     while (v >= 0x80n) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      this.#buf[this.#pos++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;
     }
-    this.buf[this.pos++] = Number(v);
+    this.#buf[this.#pos++] = Number(v);
     return this;
   }
 
   raw(bytes: Uint8Array): this {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.#ensure(bytes.length);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
     return this;
   }
 
@@ -103,22 +103,22 @@ export class Writer {
   /** A nested message, written in place; its length prefix is inserted afterwards. */
   message(field: number, write: (w: Writer) => void): this {
     this.tag(field, WireType.Bytes);
-    const start = this.pos;
+    const start = this.#pos;
     write(this);
-    const length = this.pos - start;
+    const length = this.#pos - start;
     let size = 1;
     for (let v = length; v >= 0x80; v = Math.floor(v / 0x80)) size++;
-    this.ensure(size);
-    this.buf.copyWithin(start + size, start, this.pos);
-    const end = this.pos + size;
-    this.pos = start;
+    this.#ensure(size);
+    this.#buf.copyWithin(start + size, start, this.#pos);
+    const end = this.#pos + size;
+    this.#pos = start;
     this.varint(length);
-    this.pos = end;
+    this.#pos = end;
     return this;
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.#buf.slice(0, this.#pos);
   }
 }
 
@@ -140,7 +140,7 @@ export class Reader {
     return this.pos >= this.end;
   }
 
-  private byte(): number {
+  #byte(): number {
     if (this.pos >= this.end) throw decodeError('truncated varint');
     return this.buf[this.pos++]!;
   }
@@ -150,7 +150,7 @@ export class Reader {
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 10; i++) {
-      const b = this.byte();
+      const b = this.#byte();
       value += (b & 0x7f) * scale;
       if (b < 0x80) {
         if (value > Number.MAX_SAFE_INTEGER) throw decodeError('varint out of range');
@@ -165,7 +165,7 @@ export class Reader {
   varint64(): bigint {
     let value = 0n;
     for (let i = 0; i < 10; i++) {
-      const b = this.byte();
+      const b = this.#byte();
       value |= BigInt(b & 0x7f) << BigInt(7 * i);
       if (b < 0x80) {
         if (value > MAX_U64) throw decodeError('varint out of range');
@@ -216,23 +216,23 @@ export class Reader {
       case WireType.Varint:
         for (let i = 0; ; i++) {
           if (i >= 10) throw decodeError('varint longer than 10 bytes');
-          if (this.byte() < 0x80) return;
+          if (this.#byte() < 0x80) return;
         }
       case WireType.Fixed64:
-        this.advance(8);
+        this.#advance(8);
         return;
       case WireType.Bytes:
         this.bytes(Number.MAX_SAFE_INTEGER);
         return;
       case WireType.Fixed32:
-        this.advance(4);
+        this.#advance(4);
         return;
       default:
         throw decodeError(`unsupported wire type ${wireType}`);
     }
   }
 
-  private advance(n: number): void {
+  #advance(n: number): void {
     if (n > this.end - this.pos) throw decodeError('fixed-size field runs past the end');
     this.pos += n;
   }
