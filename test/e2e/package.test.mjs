@@ -1,5 +1,5 @@
 // The package as a user gets it: `npm pack`, installed into a scratch app with
-// only `mqtt` beside it, bundled with esbuild and with Rollup, run against
+// only `mqtt` beside it, bundled with esbuild, Rollup and Vite, run against
 // Mosquitto in Chromium (two pages connect); the CDN files from the tarball in
 // plain pages; require('peerix') in Node. One npm install per run, from the cache.
 import { test, before, after } from 'node:test';
@@ -13,6 +13,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { build } from 'esbuild';
 import { rollup } from 'rollup';
 import nodeResolve from '@rollup/plugin-node-resolve';
+import { build as viteBuild } from 'vite';
 import { ROOT, launchChromium, waitInPage } from './harness.mjs';
 import { startMosquitto } from '../servers/mosquitto.mjs';
 import { buildIfNeeded } from '../../scripts/start.mjs';
@@ -171,6 +172,23 @@ async function bundleWithRollup(name, source) {
   return page(`rollup-${name}`, `<script type="module" src="/out-rollup/${name}.js"></script>`);
 }
 
+async function bundleWithVite(name, source) {
+  writeFileSync(join(scratch, `${name}.src.js`), source);
+  // As `vite build` in the app with a JS entry: Vite's own resolve conditions (browser, module).
+  await viteBuild({
+    root: scratch,
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      outDir: join(scratch, 'out-vite'),
+      emptyOutDir: false,
+      target: 'es2022', // the engine app awaits at top level
+      rollupOptions: { input: { [name]: join(scratch, `${name}.src.js`) }, output: { entryFileNames: '[name].js' } },
+    },
+  });
+  return page(`vite-${name}`, `<script type="module" src="/out-vite/${name}.js"></script>`);
+}
+
 /** Opens `url` in two browser contexts (two peers) and waits for `ready` in both. */
 async function twoPeers(url, ready, what) {
   const room = `pkg-${Math.random().toString(36).slice(2)}`;
@@ -250,7 +268,7 @@ test('errors: short messages by default, the long ones with the development cond
   assert.equal(dev.stdout.trim(), 'true ERR_INVALID_ARGUMENT options.driver must be a Driver instance');
 });
 
-for (const [bundler, bundle] of [['esbuild', bundleWithEsbuild], ['Rollup', bundleWithRollup]]) {
+for (const [bundler, bundle] of [['esbuild', bundleWithEsbuild], ['Rollup', bundleWithRollup], ['Vite', bundleWithVite]]) {
   test(`${bundler}: import { Peer, MqttDriver } from 'peerix' + mqtt: two pages connect through Mosquitto`, { timeout: 180000 }, async () => {
     const url = await bundle('engine', APP_ENGINE);
     await twoPeers(url, engineConnected, `${bundler} engine app`);
