@@ -16,7 +16,6 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import { build as viteBuild } from 'vite';
 import { ROOT, launchChromium, waitInPage } from './harness.mjs';
 import { startMosquitto } from '../servers/mosquitto.mjs';
-import { buildIfNeeded } from '../../scripts/start.mjs';
 
 const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages;
 const lockedVersion = (name) => repoLock[`node_modules/${name}`].version;
@@ -57,9 +56,10 @@ let server;
 let browser;
 
 before(async () => {
-  buildIfNeeded({ log: () => {} });
+  // No build here: `npm pack` builds dist/ when it is missing or stale ("prepack"), as it
+  // must for the README's install from a fresh clone (dist/ is not in git).
   scratch = mkdtempSync(join(tmpdir(), 'peerix-scratch-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }));
   tarball = { ...packed[0], path: join(scratch, packed[0].filename) };
   const deps = { peerix: `file:${packed[0].filename}`, mqtt: lockedVersion('mqtt') };
   const manifest = { name: 'peerix-scratch-app', version: '1.0.0', private: true, type: 'module', dependencies: deps };
