@@ -46,7 +46,7 @@ export function installMessage(missing) {
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
   return [
     `npm test needs ${missing.length === 1 ? 'this Debian package' : 'these Debian packages'}, not installed here: ${missing.join(', ')}.`,
-    'Install them with:',
+    `Install ${missing.length === 1 ? 'it' : 'them'} with:`,
     '',
     `  ${sudo}apt-get update && ${sudo}apt-get install -y --no-install-recommends ${missing.join(' ')}`,
     '',

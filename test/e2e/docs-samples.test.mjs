@@ -14,20 +14,30 @@
 // - An HTML comment on the line(s) before the fence says more:
 //     <!-- sample: fragment -->        not runnable alone (uses names defined around it,
 //                                      or servers the tests do not run): bundled only.
-//     <!-- sample: node -->            a Node program or fragment: bundled for Node only.
+//     <!-- sample: node -->            a Node program: bundled for Node, then run in Node (against
+//                                      the built package) until it has evaluated to its end. Its
+//                                      servers come from env (PEERIX_URL, PEERIX_NATS_URL,
+//                                      PEERIX_SOCKET_URL, PEERIX_SSE_URL/_TOKEN, PEERIX_ROOM), all
+//                                      local; test/e2e/node-docs.test.mjs checks what they do.
 //     <!-- sample: log="says hello" -->  each page logs a line containing the text exactly once.
 //     <!-- sample: tiles=1 -->         (html) each page shows that many remote video tiles.
 //   A sample that cannot run alone must be marked `fragment`: an unmarked one that fails
 //   fails this test.
+// - A fence may be indented (inside a list item): its indentation is removed. A JavaScript
+//   block fenced as anything but ```js (```javascript, ```mjs, ```ts …) fails the test, so no
+//   sample escapes it by its language tag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT, launchChromium, startStaticServer, waitInPage, sleep } from './harness.mjs';
 import { startMosquitto } from '../servers/mosquitto.mjs';
 import { startNats } from '../servers/nats.mjs';
+import { startSocketIoServer, startSseHub } from '../servers/node-servers.mjs';
+import { spawnLogged, stopChild } from '../servers/process.mjs';
 import { buildIfNeeded } from '../../scripts/start.mjs';
+import { SYSTEM_PACKAGES } from '../../scripts/system-deps.mjs';
 
 /** README.md and every Markdown file under docs/. */
 function markdownFiles() {
@@ -58,28 +68,38 @@ export function parseAnnotation(text) {
   return options;
 }
 
-/** The fenced js/html blocks of a Markdown text, with their annotation and line. */
-export function extractSamples(text, file) {
+/** Fence languages that are not samples (shell, data, plain text, diagrams). */
+const NOT_CODE = new Set(['', 'sh', 'bash', 'shell', 'console', 'json', 'text', 'txt', 'ini', 'yaml', 'toml', 'diff', 'conf', 'nginx', 'dockerfile']);
+
+/**
+ * The fenced js/html blocks of a Markdown text, with their annotation and line. A fence
+ * may be indented (a list item); its indentation is removed from the code. `fences` gets
+ * every fence's language, to check that none hides a sample.
+ */
+export function extractSamples(text, file, fences = []) {
   const samples = [];
   const lines = text.split('\n');
   let annotation = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const marked = line.match(/^<!--\s*sample:\s*(.*?)\s*-->\s*$/);
+    const marked = line.match(/^\s*<!--\s*sample:\s*(.*?)\s*-->\s*$/);
     if (marked) {
       annotation = parseAnnotation(marked[1]);
       continue;
     }
-    const fence = line.match(/^(`{3,})\s*([\w-]*)/);
+    const fence = line.match(/^( *)(`{3,}|~{3,})\s*([\w-]*)/);
     if (!fence) {
       if (line.trim() !== '') annotation = null; // an annotation belongs to the very next fence
       continue;
     }
-    const end = lines.findIndex((l, j) => j > i && l.startsWith(fence[1]));
+    const [, indent, marker, lang] = fence;
+    const closing = new RegExp(`^ *${marker[0] === '`' ? '`' : '~'}{${marker.length},}\\s*$`);
+    const end = lines.findIndex((l, j) => j > i && closing.test(l));
     if (end < 0) throw new Error(`${file}:${i + 1}: unclosed fence`);
-    const lang = fence[2];
+    fences.push({ file, line: i + 1, lang });
     if (lang === 'js' || lang === 'html') {
-      samples.push({ file, line: i + 1, lang, code: lines.slice(i + 1, end).join('\n'), ...(annotation ?? { kind: 'run' }) });
+      const code = lines.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l.trimStart())).join('\n');
+      samples.push({ file, line: i + 1, lang, code, ...(annotation ?? { kind: 'run' }) });
     }
     annotation = null;
     i = end;
@@ -93,11 +113,19 @@ let browser;
 const routes = {};
 let mosquitto;
 let nats;
+let socketIo;
+let sseHub;
+const SSE_TOKEN = 'peerix-docs-samples';
+/** Node samples are written here: inside the package, so `import … from 'peerix'` resolves to it (dist/). */
+const NODE_DIR = join(ROOT, 'test-output/docs-samples');
 
 before(async () => {
   buildIfNeeded({ log: () => {} }); // samples import the built package, as an app does
-  [mosquitto, nats, servers] = await Promise.all([startMosquitto(), startNats(), startStaticServer({ routes })]);
+  [mosquitto, nats, servers, socketIo, sseHub] = await Promise.all([
+    startMosquitto(), startNats(), startStaticServer({ routes }), startSocketIoServer(), startSseHub(['--token', SSE_TOKEN]),
+  ]);
   browser = await launchChromium();
+  mkdirSync(NODE_DIR, { recursive: true });
 });
 
 after(async () => {
@@ -105,6 +133,9 @@ after(async () => {
   await servers?.close();
   await mosquitto?.stop();
   await nats?.stop();
+  await socketIo?.close();
+  await sseHub?.close();
+  rmSync(NODE_DIR, { recursive: true, force: true });
 });
 
 function withLocalServers(code) {
@@ -114,9 +145,18 @@ function withLocalServers(code) {
     .replaceAll('https://cdn.jsdelivr.net/npm/peerix/', `${servers.url}/`);
 }
 
+/** Keeps a relative import of a Node sample (`./servers/…`, from the repository root) an import, by absolute path. */
+const relativeFromRoot = {
+  name: 'relative-from-root',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => ({ path: isAbsolute(args.path) ? args.path : resolve(ROOT, args.path), external: true }));
+  },
+};
+
 /** Bundles a js sample; `peerix` resolves from the repository root to the built package. */
-async function bundleSample(code, platform) {
+async function bundleSample(code, platform, { keepRelative = false } = {}) {
   const result = await build({
+    plugins: keepRelative ? [relativeFromRoot] : [],
     stdin: { contents: code, resolveDir: ROOT, loader: 'js', sourcefile: 'sample.js' },
     bundle: true,
     format: 'esm',
@@ -144,6 +184,35 @@ async function pageOf(sample) {
     html = html.replace(whole, () => `<script type="module">${code.replaceAll('</script', '<\\/script')}</script>`);
   }
   return `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">${html}<script type="module">window.__sampleDone = true;</script>`;
+}
+
+const DONE = '__peerix_sample_evaluated__';
+
+/**
+ * Runs a Node sample as its own process until it has evaluated to its end (then it
+ * exits: a sample that joins a room or starts a server would run on). Its imports of
+ * `./servers/…` stay imports (a server module run as the main file starts itself).
+ */
+async function runInNode(sample, id) {
+  const code = await bundleSample(sample.code, 'node', { keepRelative: true });
+  const file = join(NODE_DIR, `sample-${id}.mjs`);
+  writeFileSync(file, `${code}\nconsole.log(${JSON.stringify(DONE)});\nprocess.exit(0);\n`);
+  const child = spawnLogged(process.execPath, [file], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PEERIX_URL: mosquitto.mqttUrl,
+      PEERIX_NATS_URL: nats.natsUrl,
+      PEERIX_SOCKET_URL: socketIo.url,
+      PEERIX_SSE_URL: sseHub.url,
+      PEERIX_SSE_TOKEN: SSE_TOKEN,
+      PEERIX_ROOM: `docs-node-${id}-${process.pid}`,
+    },
+  });
+  const exited = new Promise((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  const result = await Promise.race([exited, sleep(60000).then(() => null)]);
+  if (!result) await stopChild(child, 500);
+  return { result, output: child.output() };
 }
 
 const REMOTE_TILES = `(() => {
@@ -198,17 +267,32 @@ async function runInPages(sample, id) {
   }
 }
 
-const samples = markdownFiles().flatMap((file) => extractSamples(readFileSync(file, 'utf8'), file));
+const fences = [];
+const samples = markdownFiles().flatMap((file) => extractSamples(readFileSync(file, 'utf8'), file, fences));
 
 test('the docs have samples, and every annotation is known', () => {
   assert.ok(samples.length >= 10, `found ${samples.length} samples`);
   assert.ok(samples.some((s) => s.kind === 'run' && s.lang === 'js'), 'runnable js samples');
   assert.ok(samples.some((s) => s.kind === 'run' && s.lang === 'html'), 'runnable html samples');
+  assert.ok(samples.some((s) => s.kind === 'node'), 'Node samples');
+});
+
+test('every fenced block is a js/html sample or not code (no sample hides behind another tag)', () => {
+  const hidden = fences.filter((f) => f.lang !== 'js' && f.lang !== 'html' && !NOT_CODE.has(f.lang));
+  assert.deepEqual(hidden.map((f) => `${relative(ROOT, f.file)}:${f.line} \`\`\`${f.lang}`), [], 'fence code samples as ```js or ```html (or add the tag to NOT_CODE if it is not code)');
+});
+
+test("the README's apt-get line names exactly the packages npm test checks (scripts/system-deps.mjs)", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const line = readme.split('\n').find((l) => /^\s*(sudo )?apt-get install\b/.test(l));
+  assert.ok(line, 'an apt-get install line in the README');
+  const named = line.replace(/^.*apt-get install/, '').split(/\s+/).filter((w) => w && !w.startsWith('-'));
+  assert.deepEqual(named.sort(), SYSTEM_PACKAGES.map((p) => p.name).sort());
 });
 
 for (const [n, sample] of samples.entries()) {
   const where = `${relative(ROOT, sample.file)}:${sample.line}`;
-  const what = sample.kind === 'run' ? `runs in two pages${sample.log ? `, each logs "${sample.log}" once` : ''}${sample.tiles !== undefined ? `, ${sample.tiles} tile(s) each` : ''}` : `bundles (${sample.kind})`;
+  const what = sample.kind === 'run' ? `runs in two pages${sample.log ? `, each logs "${sample.log}" once` : ''}${sample.tiles !== undefined ? `, ${sample.tiles} tile(s) each` : ''}` : sample.kind === 'node' ? 'runs in Node to its end' : `bundles (${sample.kind})`;
   test(`${where} (${sample.lang}) ${what}`, { timeout: 120000 }, async () => {
     if (sample.kind !== 'run') {
       if (sample.lang === 'html') {
@@ -216,7 +300,14 @@ for (const [n, sample] of samples.entries()) {
         for (const [, body] of sample.code.matchAll(/<script type="module">([\s\S]*?)<\/script>/g)) await bundleSample(body, 'browser');
         return;
       }
-      await bundleSample(sample.code, sample.kind === 'node' ? 'node' : 'browser');
+      if (sample.kind === 'fragment') {
+        await bundleSample(sample.code, 'browser');
+        return;
+      }
+      const { result, output } = await runInNode(sample, n);
+      assert.ok(result, `${where}: still running after 60 s without evaluating to its end:\n${output}`);
+      assert.equal(result.code, 0, `${where}: exited with ${result.code ?? result.signal}:\n${output}`);
+      assert.ok(output.includes(DONE), `${where}: did not evaluate to its end:\n${output}`);
       return;
     }
     const pages = await runInPages(sample, n);

@@ -1,5 +1,5 @@
 // The package as a user gets it: `npm pack`, installed into a scratch app with
-// only `mqtt` beside it, bundled with esbuild and with Rollup, run against
+// only `mqtt` beside it, bundled with esbuild, Rollup and Vite, run against
 // Mosquitto in Chromium (two pages connect); the CDN files from the tarball in
 // plain pages; require('peerix') in Node. One npm install per run, from the cache.
 import { test, before, after } from 'node:test';
@@ -13,9 +13,9 @@ import { extname, join, normalize, sep } from 'node:path';
 import { build } from 'esbuild';
 import { rollup } from 'rollup';
 import nodeResolve from '@rollup/plugin-node-resolve';
+import { build as viteBuild } from 'vite';
 import { ROOT, launchChromium, waitInPage } from './harness.mjs';
 import { startMosquitto } from '../servers/mosquitto.mjs';
-import { buildIfNeeded } from '../../scripts/start.mjs';
 
 const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages;
 const lockedVersion = (name) => repoLock[`node_modules/${name}`].version;
@@ -56,9 +56,10 @@ let server;
 let browser;
 
 before(async () => {
-  buildIfNeeded({ log: () => {} });
+  // No build here: `npm pack` builds dist/ when it is missing or stale ("prepack"), as it
+  // must for the README's install from a fresh clone (dist/ is not in git).
   scratch = mkdtempSync(join(tmpdir(), 'peerix-scratch-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' }));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }));
   tarball = { ...packed[0], path: join(scratch, packed[0].filename) };
   const deps = { peerix: `file:${packed[0].filename}`, mqtt: lockedVersion('mqtt') };
   const manifest = { name: 'peerix-scratch-app', version: '1.0.0', private: true, type: 'module', dependencies: deps };
@@ -171,8 +172,25 @@ async function bundleWithRollup(name, source) {
   return page(`rollup-${name}`, `<script type="module" src="/out-rollup/${name}.js"></script>`);
 }
 
-/** Opens `url` in two browser contexts (two peers) and waits for `ready` in both. */
-async function twoPeers(url, ready, what) {
+async function bundleWithVite(name, source) {
+  writeFileSync(join(scratch, `${name}.src.js`), source);
+  // As `vite build` in the app with a JS entry: Vite's own resolve conditions (browser, module).
+  await viteBuild({
+    root: scratch,
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      outDir: join(scratch, 'out-vite'),
+      emptyOutDir: false,
+      target: 'es2022', // the engine app awaits at top level
+      rollupOptions: { input: { [name]: join(scratch, `${name}.src.js`) }, output: { entryFileNames: '[name].js' } },
+    },
+  });
+  return page(`vite-${name}`, `<script type="module" src="/out-vite/${name}.js"></script>`);
+}
+
+/** Opens `url` in two browser contexts (two peers), waits for `ready` in both, then runs `check(pages)`. */
+async function twoPeers(url, ready, what, check = async () => {}) {
   const room = `pkg-${Math.random().toString(36).slice(2)}`;
   const contexts = [];
   try {
@@ -199,6 +217,7 @@ async function twoPeers(url, ready, what) {
         throw new Error(`${error.message}; page state ${state}; errors: ${p.errors.join('; ') || 'none'}; console: ${p.logs.slice(-5).join(' | ') || 'none'}`);
       });
     }
+    await check(pages);
     assert.deepEqual(pages.flatMap((p) => p.errors), [], `${what}: no page errors`);
     return pages;
   } finally {
@@ -250,10 +269,13 @@ test('errors: short messages by default, the long ones with the development cond
   assert.equal(dev.stdout.trim(), 'true ERR_INVALID_ARGUMENT options.driver must be a Driver instance');
 });
 
-for (const [bundler, bundle] of [['esbuild', bundleWithEsbuild], ['Rollup', bundleWithRollup]]) {
-  test(`${bundler}: import { Peer, MqttDriver } from 'peerix' + mqtt: two pages connect through Mosquitto`, { timeout: 180000 }, async () => {
+for (const [bundler, bundle] of [['esbuild', bundleWithEsbuild], ['Rollup', bundleWithRollup], ['Vite', bundleWithVite]]) {
+  test(`${bundler}: import { Peer, MqttDriver } from 'peerix' + mqtt: two pages connect through Mosquitto, each greeted once`, { timeout: 180000 }, async () => {
     const url = await bundle('engine', APP_ENGINE);
-    await twoPeers(url, engineConnected, `${bundler} engine app`);
+    await twoPeers(url, engineConnected, `${bundler} engine app`, async (pages) => {
+      await new Promise((r) => setTimeout(r, 2000)); // a second greeting (issue #16: channel:open twice) would arrive by now
+      for (const [i, p] of pages.entries()) assert.deepEqual(await p.evaluate(() => window.received), ['hello'], `${bundler} engine app: page ${i + 1} is greeted once`);
+    });
   });
 
   test(`${bundler}: import 'peerix/elements' (+ its mqtt entry): two rooms show each other's video`, { timeout: 180000 }, async () => {

@@ -1,6 +1,7 @@
 // `npm start` as a user runs it: the demo over HTTP and HTTPS (self-signed
 // certificate made on first run), a favicon instead of a 404, and SIGINT or
-// SIGTERM sent to npm alone stops every process it started.
+// SIGTERM sent to npm alone (a process manager, a closing terminal) or SIGINT to
+// the whole process group (Ctrl+C in a terminal) stops every process it started.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -80,8 +81,9 @@ async function npmStart(certDir) {
   return { child, exited, http, https, output: () => out };
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  test(`npm start serves HTTP and HTTPS, then ${signal} to npm stops it and its children`, { timeout: 120000 }, async () => {
+for (const [signal, to] of [['SIGINT', 'npm'], ['SIGTERM', 'npm'], ['SIGINT', 'group']]) {
+  const whom = to === 'npm' ? 'npm' : 'the whole process group (Ctrl+C)';
+  test(`npm start serves HTTP and HTTPS, then ${signal} to ${whom} stops it and its children`, { timeout: 120000 }, async () => {
     const certDir = mkdtempSync(join(tmpdir(), 'peerix-cert-'));
     const run = await npmStart(certDir);
     try {
@@ -98,7 +100,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
       const tree = descendants(run.child.pid);
       assert.ok(tree.length >= 1, 'npm runs the server as a child');
-      process.kill(run.child.pid, signal); // npm alone, as a process manager or a closing terminal does
+      // npm alone, as a process manager or a closing terminal does; or every process of
+      // the group, as a terminal's Ctrl+C does (the child runs in a group of its own).
+      process.kill(to === 'npm' ? run.child.pid : -run.child.pid, signal);
       const result = await Promise.race([run.exited, sleep(15000).then(() => null)]);
       assert.ok(result, `npm exits within 15 s of ${signal}`);
       const deadline = Date.now() + 10000;
