@@ -42,7 +42,8 @@ export function minifyCss(text) {
  * there is nothing to do.
  */
 export function minifyCssTemplates(code) {
-  const tag = /\bcss`/g;
+  // tsc writes `css \`…\`` (a space after the tag).
+  const tag = /\bcss\s*`/g;
   let out = '';
   let last = 0;
   let match;
@@ -91,7 +92,7 @@ export function rollupMinifyCss() {
   return {
     name: 'peerix-minify-css',
     transform(code, id) {
-      if (!ELEMENTS.test(id) || !code.includes('css`')) return null;
+      if (!ELEMENTS.test(id) || !/\bcss\s*`/.test(code)) return null;
       const result = minifyCssTemplates(code);
       return result === code ? null : { code: result, map: null };
     },
@@ -105,7 +106,7 @@ export function esbuildMinifyCss(readFile) {
     setup(build) {
       build.onLoad({ filter: ELEMENTS }, async (args) => {
         const code = await readFile(args.path, 'utf8');
-        if (!code.includes('css`')) return undefined;
+        if (!/\bcss\s*`/.test(code)) return undefined;
         return { contents: minifyCssTemplates(code), loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
       });
     },

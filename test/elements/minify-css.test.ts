@@ -38,5 +38,7 @@ describe('build-time CSS minification (scripts/minify-css.mjs)', () => {
     expect(minifyCss(`a :hover , b > c {\n  content: '  x ; y  ';\n  margin: 0 auto ; /* note */\n}`)).to.equal(`a :hover,b > c{content:'  x ; y  ';margin:0 auto}`);
     const code = 'const s = css`\n  a {\n    padding: ${x} ${y};\n    color: red;\n  }\n`;\nconst t = `  keep  `;';
     expect(minifyCssTemplates(code)).to.equal('const s = css`a{padding:${x} ${y};color:red}`;\nconst t = `  keep  `;');
+    // What tsc emits (and rollup reads): a space between the tag and the template.
+    expect(minifyCssTemplates('export const s = css `\n  a {\n    color: red;\n  }\n`;')).to.equal('export const s = css `a{color:red}`;');
   });
 });
