@@ -64,6 +64,7 @@ function stopAll(stream: MediaStream | null): void {
  * @csspart select - Both device menus.
  *
  * @cssprop --peerix-video-background - Background behind the video.
+ * @cssprop --peerix-local-media-max-width - Widest the element gets (default 480px, so that without page CSS your preview does not fill the page; `none` lifts it).
  * @cssprop --peerix-video-aspect-ratio - Aspect ratio of the preview (default `4 / 3`).
  * @cssprop --peerix-video-fit - `object-fit` of the video (default `cover`).
  * @cssprop --peerix-local-video-transform - Transform of the preview (default `scaleX(-1)`, mirrored).
