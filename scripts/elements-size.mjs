@@ -14,7 +14,7 @@ import { esbuildMinifyCss } from './minify-css.mjs';
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
 const SRC = resolve('src');
 
-/** `{ initial, lazy, total }` in bytes min+gzip, and `lazyFiles` (name → bytes). */
+/** `{ initial, lazy, total }` in bytes min+gzip, `initialMin` and `lazyMin` minified only, and `lazyFiles` (name → min+gzip bytes). */
 export async function elementsSize(entry = 'elements/index.ts') {
   const external = (path, importer) => CLIENTS.test(path) || (path.startsWith('.') && resolve(dirname(importer), path).startsWith(SRC));
   const result = await build({
@@ -35,6 +35,7 @@ export async function elementsSize(entry = 'elements/index.ts') {
     ],
   });
   const gz = new Map(result.outputFiles.map((f) => [resolve(f.path), gzipSync(f.text, { level: 9 }).length]));
+  const min = new Map(result.outputFiles.map((f) => [resolve(f.path), f.text.length]));
   const outputs = Object.entries(result.metafile.outputs).map(([path, meta]) => [resolve(path), meta]);
   const entryPath = outputs.find(([, meta]) => meta.entryPoint)[0];
   // The entry and every chunk it imports statically load with the page.
@@ -47,15 +48,20 @@ export async function elementsSize(entry = 'elements/index.ts') {
   visit(entryPath);
   let initialSize = 0;
   let lazy = 0;
+  let initialMin = 0;
+  let lazyMin = 0;
   const lazyFiles = {};
   for (const [path] of outputs) {
-    if (initial.has(path)) initialSize += gz.get(path);
-    else {
+    if (initial.has(path)) {
+      initialSize += gz.get(path);
+      initialMin += min.get(path);
+    } else {
       lazy += gz.get(path);
+      lazyMin += min.get(path);
       lazyFiles[path.split('/').pop()] = gz.get(path);
     }
   }
-  return { initial: initialSize, lazy, total: initialSize + lazy, lazyFiles };
+  return { initial: initialSize, lazy, total: initialSize + lazy, initialMin, lazyMin, lazyFiles };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
