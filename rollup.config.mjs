@@ -12,6 +12,7 @@
 import { build } from 'esbuild';
 import terser from '@rollup/plugin-terser';
 import nodeResolve from '@rollup/plugin-node-resolve';
+import { rollupMinifyCss } from './scripts/minify-css.mjs';
 
 const minify = terser({ ecma: 2020, module: true, compress: { passes: 2 } });
 /** For classic scripts: `module: true` would drop the top-level `var peerixElements` (the global) as unused. */
@@ -82,7 +83,7 @@ export default [
   },
   {
     input: { 'peerix-elements': 'dist/elements/bundles/cdn.js' },
-    plugins: [clientLibraries(), resolve()],
+    plugins: [rollupMinifyCss(), clientLibraries(), resolve()],
     onwarn,
     // Shared code stays in peerix-elements.js; the chunks import it from there.
     preserveEntrySignatures: 'allow-extension',
@@ -96,7 +97,7 @@ export default [
   },
   {
     input: 'dist/elements/bundles/iife.js',
-    plugins: [clientLibraries(), resolve()],
+    plugins: [rollupMinifyCss(), clientLibraries(), resolve()],
     onwarn,
     output: {
       file: 'dist/peerix-elements.iife.js',

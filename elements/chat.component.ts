@@ -5,8 +5,9 @@ import type { Peer, PeerixError, RemotePeer } from '../src/index.js';
 import { PeerixMember } from './member.js';
 import { remoteName } from './names.js';
 import type { ChatMessageDetail, ErrorDetail, FileDetail, UnreadDetail } from './events.js';
-import { FileTransfers, type Transfer, type TransferClient } from './file-transfers.js';
-import { parseSize } from './file-transfer-protocol.js';
+import type { Transfer, TransferClient } from './file-transfers.js';
+import { TransferHandle } from './file-transfers-lazy.js';
+import { parseSize } from './file-size.js';
 import { renderTransfer, transferStyles } from './file-transfer-view.js';
 import { controlStyles } from './shared.styles.js';
 import { chatStyles } from './chat.styles.js';
@@ -115,7 +116,7 @@ export class PeerixChat extends PeerixMember implements TransferClient {
   #outbox: Pending[] = [];
   #unsubscribe: (() => void) | null = null;
   #peer: Peer | null = null;
-  #files: FileTransfers | null = null;
+  #files: TransferHandle | null = null;
   #shownTransfers = new WeakSet<Transfer>();
 
   /** The messages on show, oldest first. */
@@ -211,11 +212,11 @@ export class PeerixChat extends PeerixMember implements TransferClient {
   #syncFiles(): void {
     const want = this.files && this.#peer ? this.#peer : null;
     if (this.#files && (this.#files.peer !== want || this.#files.label !== this.filesLabel)) {
-      this.#files.release(this);
+      this.#files.release();
       this.#files = null;
     }
     if (want && !this.#files) {
-      this.#files = FileTransfers.acquire(want, this.filesLabel, this);
+      this.#files = new TransferHandle(want, this.filesLabel, this);
       this.transfersChanged();
     }
   }

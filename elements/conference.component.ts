@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Driver, Peer } from '../src/index.js';
 import type { PeerixRoom } from './room.component.js';
 import { mediaStates, type MediaStates } from './media-state.js';
+import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
 import { conferenceStyles } from './conference.styles.js';
 import { cameraIcon, cameraOffIcon, chatIcon, gridIcon, leaveIcon, linkIcon, micIcon, micOffIcon, screenIcon, speakerIcon } from './icons.js';
@@ -39,6 +40,8 @@ export interface ConferenceLabels {
   /** Your tile's badges. */
   muted: string;
   cameraIsOff: string;
+  /** Caption of the preview of what you share on screen. */
+  yourScreen: string;
 }
 
 const LABELS: ConferenceLabels = {
@@ -59,6 +62,7 @@ const LABELS: ConferenceLabels = {
   you: 'You',
   muted: 'Muted',
   cameraIsOff: 'Camera off',
+  yourScreen: 'Your screen',
 };
 
 function param(name: string): string {
@@ -97,7 +101,7 @@ function param(name: string): string {
  * @attr layout - Reflected: `grid` (default) or `speaker` (the loudest, or a shared screen, large above a strip); the layout button switches it.
  * @attr chat-open - Reflected: the chat panel is shown (the chat button toggles it; open by default, closed by default on screens up to 720px wide, where it is a drawer over the stage).
  *
- * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`, `speakerView`, `gridView`, `copyLink`, `linkCopied`), the pre-join screen's `yourName` and `join`, your tile's caption `you` and its badges `muted`, `cameraIsOff`; given keys replace the English defaults.
+ * @prop {Partial<ConferenceLabels>} labels - The control bar's names and tooltips (`mute`, `unmute`, `cameraOff`, `cameraOn`, `share`, `stopShare`, `showChat`, `hideChat`, `speakerView`, `gridView`, `copyLink`, `linkCopied`), the pre-join screen's `yourName` and `join`, your tile's caption `you` and its badges `muted`, `cameraIsOff`, the screen preview's caption `yourScreen`; given keys replace the English defaults.
  *
  * @fires peerix-state-change - Bubbles up from the inner room, as do all of `<peerix-room>`'s events.
  *
@@ -116,6 +120,8 @@ function param(name: string): string {
  * @csspart local-media - The `<peerix-local-media>` inside your tile (its own buttons hidden: the control bar has them).
  * @csspart self-name - Your tile's caption, "You (name)".
  * @csspart self-badge - The "Muted" and "Camera off" badges on your tile.
+ * @csspart screen-preview - While you share your screen: what you share, as a small tile in the stage's other bottom corner, captioned "Your screen".
+ * @csspart screen-video - Its muted `<video>`.
  * @csspart left - The stage's message after leaving, with the rejoin button.
  * @csspart rejoin-button - The button that joins again after leaving.
  * @csspart sidebar - The column with the chat.
@@ -338,7 +344,8 @@ export class PeerixConference extends LitElement {
     const stream = media?.stream;
     const muted = !!media?.muted;
     const cameraOff = !!media?.cameraOff;
-    const sharing = !!this._screen?.sharing;
+    const screenStream = this._screen?.stream ?? null;
+    const sharing = !!screenStream;
     const unread = this._chat?.unread ?? 0;
     const speaker = this.layout === 'speaker';
     return html`<peerix-room
@@ -376,6 +383,12 @@ export class PeerixConference extends LitElement {
             ? html`<div class="left" part="left" role="status">
                 <p>${this.leftText}</p>
                 <button part="button rejoin-button" @click=${this.#rejoin}>${this.rejoinLabel}</button>
+              </div>`
+            : nothing}
+          ${sharing && !this._left
+            ? html`<div class="self mine" part="screen-preview">
+                <video part="screen-video" ${srcObject(screenStream)} .muted=${true} muted autoplay playsinline aria-hidden="true"></video>
+                <div class="caption"><span class="badge">${t.yourScreen}</span></div>
               </div>`
             : nothing}
           <div class="self" part="self-view" ?hidden=${this._left}>

@@ -79,6 +79,19 @@ export const conferenceStyles = css`
     border-radius: var(--peerix-tile-radius, 8px);
     box-shadow: 0 2px 12px rgb(0 0 0 / 0.5);
   }
+  /* What you share on screen: the other corner. */
+  .mine {
+    right: auto;
+    left: var(--peerix-gap, 0.75rem);
+  }
+  .mine video {
+    display: block;
+    width: 100%;
+    aspect-ratio: 16 / 9;
+    object-fit: contain;
+    background: #000;
+    border-radius: inherit;
+  }
   /* Leave room below the grid so the corner tile does not cover the last row. */
   [part='stage'] {
     padding-bottom: calc(var(--peerix-gap, 0.75rem) * 2 + var(--peerix-self-view-width, clamp(112px, 22%, 240px)) * 0.75);

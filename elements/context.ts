@@ -1,4 +1,4 @@
-import { createContext, ContextRoot } from '@lit/context';
+import { createContext, ContextEvent } from '@lit/context';
 import type { Peer } from '../src/index.js';
 
 /**
@@ -25,20 +25,44 @@ export interface RoomMember extends HTMLElement {
 /** The context key. `Symbol.for` so that two copies of the elements still meet. */
 export const roomContext = createContext<RoomContext | undefined>(Symbol.for('peerix-room-context'));
 
-let root: ContextRoot | null = null;
+type Callback = (value: RoomContext | undefined, unsubscribe?: () => void) => void;
 
 /**
- * Attaches one `ContextRoot` to the document (lazily: SSR-safe), so that
- * members upgraded before their room still find it when the room upgrades.
+ * Asks the nearest `<peerix-room>` above `member` for its context (the community
+ * context protocol: a `context-request` event), now and, while no room has answered,
+ * whenever a room appears (`context-provider`): members upgraded before their room
+ * still find it. `callback` gets every new value. Returns the way to stop.
  */
-export function ensureContextRoot(): void {
-  if (root || typeof document === 'undefined') return;
-  const g = globalThis as { __peerixContextRoot?: ContextRoot };
-  if (g.__peerixContextRoot) {
-    root = g.__peerixContextRoot;
-    return;
-  }
-  root = new ContextRoot();
-  root.attach(document.documentElement);
-  g.__peerixContextRoot = root;
+export function requestRoom(member: HTMLElement, callback: Callback): () => void {
+  let unsubscribe: (() => void) | undefined;
+  let answered = false;
+  const ask = (): void => {
+    member.dispatchEvent(
+      new ContextEvent(
+        roomContext,
+        member,
+        (value: RoomContext | undefined, stop?: () => void) => {
+          answered = true;
+          if (unsubscribe && unsubscribe !== stop) unsubscribe();
+          unsubscribe = stop;
+          callback(value, stop);
+        },
+        true,
+      ),
+    );
+  };
+  const onProvider = (event: Event): void => {
+    const { context, contextTarget } = event as Event & { context?: unknown; contextTarget?: Node };
+    if (context === roomContext && !answered && (contextTarget ?? (event.composedPath()[0] as Node)).contains(member)) ask();
+  };
+  document.addEventListener('context-provider', onProvider);
+  ask();
+  return () => {
+    document.removeEventListener('context-provider', onProvider);
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
 }
+
+/** Nothing left to do (members retry their requests themselves, see `requestRoom`); kept for the room, which calls it. */
+export function ensureContextRoot(): void {}

@@ -3,8 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Peer, PeerixError, RemotePeer } from '../src/index.js';
 import { PeerixMember } from './member.js';
-import { FileTransfers, type Transfer, type TransferClient } from './file-transfers.js';
-import { parseSize } from './file-transfer-protocol.js';
+import type { Transfer, TransferClient } from './file-transfers.js';
+import { TransferHandle } from './file-transfers-lazy.js';
+import { parseSize } from './file-size.js';
 import { renderTransfer, transferStyles } from './file-transfer-view.js';
 import type { ErrorDetail, FileDetail } from './events.js';
 import { controlStyles } from './shared.styles.js';
@@ -63,7 +64,7 @@ export class PeerixFileShare extends PeerixMember implements TransferClient {
   @state() private _revision = 0;
   @state() private _announcement = '';
 
-  #manager: FileTransfers | null = null;
+  #manager: TransferHandle | null = null;
 
   /** Every transfer on show, oldest first. */
   get transfers(): readonly Transfer[] {
@@ -115,12 +116,12 @@ export class PeerixFileShare extends PeerixMember implements TransferClient {
   }
 
   protected override peerAttached(peer: Peer): void {
-    this.#manager = FileTransfers.acquire(peer, this.label, this);
+    this.#manager = new TransferHandle(peer, this.label, this);
     this._revision++;
   }
 
   protected override peerDetached(_peer: Peer): void {
-    this.#manager?.release(this);
+    this.#manager?.release();
     this.#manager = null;
     this._revision++;
   }

@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import { formatSize } from './file-transfer-protocol.js';
+import { formatSize } from './file-size.js';
 import type { Transfer } from './file-transfers.js';
 
 const STATE_TEXT: Record<Transfer['state'], string> = {

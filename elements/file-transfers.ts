@@ -7,12 +7,12 @@ import {
   decodeData,
   encodeControl,
   encodeData,
-  formatSize,
   safeName,
   safeType,
   type Control,
   type DeclineReason,
 } from './file-transfer-protocol.js';
+import { formatSize } from './file-size.js';
 
 export type TransferState = 'sending' | 'receiving' | 'verifying' | 'done' | 'failed' | 'cancelled';
 
@@ -51,6 +51,9 @@ export interface TransferClient {
   fileCompleted(transfer: Transfer): void;
   transferError(error: PeerixError, remote?: RemotePeer): void;
 }
+
+/** The peer events the transfers follow. */
+export type TransferEvent = 'channel:message' | 'channel:progress' | 'channel:close' | 'connection:closed' | 'connection:failed';
 
 /** A transfer with someone on the other end. */
 type Live = Transfer & { readonly remote: RemotePeer };
@@ -95,12 +98,15 @@ let keySeed = 0;
  * in the same room see the same list, and a file arrives once).
  */
 export class FileTransfers {
-  /** The manager for `peer` and `label`, created on first use; pair with `release`. */
-  static acquire(peer: Peer, label: string, client: TransferClient): FileTransfers {
+  /**
+   * The manager for `peer` and `label`, created on first use; pair with `release`.
+   * `backlog`: events that arrived while this code loaded, handled by a new manager first.
+   */
+  static acquire(peer: Peer, label: string, client: TransferClient, backlog: ReadonlyArray<[TransferEvent, unknown]> = []): FileTransfers {
     let byLabel = managers.get(peer);
     if (!byLabel) managers.set(peer, (byLabel = new Map()));
     let manager = byLabel.get(label);
-    if (!manager) byLabel.set(label, (manager = new FileTransfers(peer, label)));
+    if (!manager) byLabel.set(label, (manager = new FileTransfers(peer, label, backlog)));
     manager.#clients.add(client);
     return manager;
   }
@@ -116,7 +122,7 @@ export class FileTransfers {
   #nextId = (Math.random() * 0x7fffffff) >>> 0;
   #unsubscribe: () => void;
 
-  private constructor(peer: Peer, label: string) {
+  private constructor(peer: Peer, label: string, backlog: ReadonlyArray<[TransferEvent, unknown]>) {
     this.peer = peer;
     this.label = label;
     peer.open({ label, ordered: true });
@@ -141,6 +147,7 @@ export class FileTransfers {
       peer.off('connection:closed', onGone);
       peer.off('connection:failed', onGone);
     };
+    for (const [type, event] of backlog) (type === 'channel:message' ? onMessage : type === 'channel:progress' ? onProgress : onGone)(event as never);
   }
 
   /** Detaches `client`; the last one out stops every transfer and frees its memory. */

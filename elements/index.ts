@@ -11,6 +11,7 @@ export { PeerixFileShare, type Transfer, type TransferState } from './file-share
 export { PeerixRecordButton } from './record-button.js';
 export { PeerixConference, type ConferenceLabels } from './conference.js';
 export { PeerixMember } from './member.js';
+export { QualityMonitor, qualityBadge, qualityStyles, statsSource, gradeOf, type ConnectionQuality, type QualityFigures, type QualityGrade, type QualitySource } from './connection-quality.js';
 export { roomContext, type RoomContext, type RoomMember } from './context.js';
 export { mediaStates, MediaStates, STATE_LABEL, type MediaState, type MediaStatesEvents } from './media-state.js';
 export { createDriver, provideDriverClient, MissingDriverPackageError, DRIVER_NAMES, type DriverName, type DriverConfig, type CreatedDriver, type DriverClientPackage, type DriverClientLoader, type DriverDescriptor } from './driver-factory.js';

@@ -24,7 +24,9 @@ function stopAll(stream: MediaStream | null): void {
 
 /**
  * @summary Your camera and microphone: a muted, mirrored preview shared into the
- * room, with mute, camera off and device choice.
+ * room, with mute, camera off and device choice. The device menus follow hot-plugging;
+ * a camera or microphone in use that is unplugged is replaced by another one of its
+ * kind without leaving the call.
  * @tag peerix-local-media
  *
  * @attr label - The label the stream is shared under (default `camera`).
@@ -45,7 +47,7 @@ function stopAll(stream: MediaStream | null): void {
  * @prop {MediaStream | null} stream - The local stream (read-only).
  *
  * @fires peerix-media-change - The stream, `muted` or `cameraOff` changed. `detail: { stream, muted, cameraOff }`.
- * @fires peerix-media-error - The camera/microphone could not be opened. `detail: { reason: 'denied' | 'no-device' | 'error', error }`.
+ * @fires peerix-media-error - The camera/microphone could not be opened, or the one in use was unplugged with none left to replace it (`no-device`). `detail: { reason: 'denied' | 'no-device' | 'error', error }`.
  *
  * @slot mute-label - Replaces the mute button's text.
  * @slot camera-label - Replaces the camera button's text.
@@ -62,6 +64,7 @@ function stopAll(stream: MediaStream | null): void {
  * @csspart select - Both device menus.
  *
  * @cssprop --peerix-video-background - Background behind the video.
+ * @cssprop --peerix-local-media-max-width - Widest the element gets (default 480px, so that without page CSS your preview does not fill the page; `none` lifts it).
  * @cssprop --peerix-video-aspect-ratio - Aspect ratio of the preview (default `4 / 3`).
  * @cssprop --peerix-video-fit - `object-fit` of the video (default `cover`).
  * @cssprop --peerix-local-video-transform - Transform of the preview (default `scaleX(-1)`, mirrored).
@@ -106,7 +109,15 @@ export class PeerixLocalMedia extends PeerixMember {
       void this.start();
     }
   };
-  #onDeviceChange = (): void => void this.#refreshDevices();
+  /** A device plugged in or out: the menus follow, and a device in use that went away is replaced. */
+  #onDeviceChange = (): void => this.#checkDevices();
+  /** A track of ours ended without our asking (its device was unplugged, or the OS took it). */
+  #onTrackEnded = (): void => this.#checkDevices();
+  /** One device check at a time (an unplug fires both of the above). */
+  #checking: Promise<void> = Promise.resolve();
+  #checkDevices(): void {
+    this.#checking = this.#checking.then(() => this.#refreshDevices()).then(() => this.#replaceGone()).catch(() => {});
+  }
 
   /** The local stream, once the camera/microphone are open. */
   get stream(): MediaStream | null {
@@ -166,6 +177,7 @@ export class PeerixLocalMedia extends PeerixMember {
     }
     for (const t of stream.getAudioTracks()) t.enabled = !this.muted;
     for (const t of stream.getVideoTracks()) t.enabled = !this.cameraOff;
+    this.#watchTracks(stream);
     this._stream = stream;
     this.status = 'live';
     this.#share();
@@ -243,10 +255,37 @@ export class PeerixLocalMedia extends PeerixMember {
     track.enabled = kind === 'audio' ? !this.muted : !this.cameraOff;
     const kept = current.getTracks().filter((t) => t.kind !== kind);
     const next = new MediaStream([...kept, track]);
+    this.#watchTracks(next);
     this._stream = next;
     this.#share(); // same label: the engine replaces the track in place
     for (const t of current.getTracks()) if (t.kind === kind) t.stop();
     this.#changed();
+  }
+
+  #watchTracks(stream: MediaStream): void {
+    for (const t of stream.getTracks()) t.addEventListener('ended', this.#onTrackEnded);
+  }
+
+  /**
+   * Replaces each track whose device is gone (its track ended, or its device left the
+   * list) by another device of the same kind, keeping the call: the engine swaps the
+   * track in place. With no device of that kind left, says so (`no-device`).
+   */
+  async #replaceGone(): Promise<void> {
+    const stream = this._stream;
+    if (!stream) return;
+    for (const track of stream.getTracks()) {
+      const kind = track.kind as 'audio' | 'video';
+      const id = track.getSettings().deviceId;
+      const all = this._devices.filter((d) => d.kind === `${kind}input`);
+      const inputs = all.filter((d) => d.deviceId);
+      // Ids hidden (no permission) tell nothing; no device of the kind at all means it is gone.
+      const listed = !id || (all.length > 0 && inputs.length === 0) || inputs.some((d) => d.deviceId === id);
+      if (track.readyState !== 'ended' && listed) continue;
+      const next = inputs.find((d) => d.deviceId !== id);
+      if (next) await this.#switch(kind, next.deviceId);
+      else this.emit<MediaErrorDetail>('peerix-media-error', { reason: 'no-device', error: new DOMException(`the ${kind} device is gone`, 'NotFoundError') });
+    }
   }
 
   async #refreshDevices(): Promise<void> {

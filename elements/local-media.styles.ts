@@ -1,8 +1,10 @@
 import { css } from 'lit';
 
 export const localMediaStyles = css`
+  /* In composed markup without page CSS the preview stays a preview, not the page's width. */
   :host {
     display: block;
+    max-width: var(--peerix-local-media-max-width, 480px);
     color: var(--peerix-color, inherit);
   }
   :host([hidden]) {

@@ -1,8 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
 import type { Peer } from '../src/index.js';
-import { ensureContextRoot, roomContext, type RoomContext } from './context.js';
+import { requestRoom, type RoomContext } from './context.js';
 
 /**
  * Base of the elements that work inside a `<peerix-room>`: finds the room by
@@ -14,9 +13,9 @@ export class PeerixMember extends LitElement {
   @property({ attribute: false }) peer: Peer | null = null;
 
   /** The enclosing room, found by context. */
-  @consume({ context: roomContext, subscribe: true })
   @state()
   protected roomContext?: RoomContext;
+  #stopRequest: (() => void) | null = null;
 
   #attached: Peer | null = null;
   #registeredWith: RoomContext | undefined;
@@ -27,13 +26,15 @@ export class PeerixMember extends LitElement {
   }
 
   override connectedCallback(): void {
-    ensureContextRoot();
     super.connectedCallback();
+    this.#stopRequest = requestRoom(this, (value) => (this.roomContext = value));
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#stopRequest?.();
+    this.#stopRequest = null;
     this.#registeredWith?.unregister(this);
     this.#registeredWith = undefined;
     this.#switch(null);

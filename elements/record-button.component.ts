@@ -6,7 +6,7 @@ import { Mixer, type MixerLayout } from '../src/addons/mixer/index.js';
 import { Recorder } from '../src/addons/recorder/index.js';
 import { PeerixMember } from './member.js';
 import { mediaStates } from './media-state.js';
-import { formatSize } from './file-transfer-protocol.js';
+import { formatSize } from './file-size.js';
 import type { ErrorDetail, RecordingDetail } from './events.js';
 import { controlStyles } from './shared.styles.js';
 import { recordButtonStyles } from './record-button.styles.js';

@@ -141,6 +141,9 @@ describe('<peerix-conference>', () => {
     await ana.updateComplete;
     const canvas = document.createElement('canvas');
     const fake = canvas.captureStream(5);
+    // A canvas stream has frames only while something draws.
+    let frame = 0;
+    const painter = setInterval(() => canvas.getContext('2d')!.fillRect(0, 0, ++frame % 300, 10), 100);
     // Stand in for the browser's screen picker, which a test cannot click.
     const proto = Object.getPrototypeOf(navigator.mediaDevices) as MediaDevices;
     const original = Object.getOwnPropertyDescriptor(proto, 'getDisplayMedia')!;
@@ -153,6 +156,18 @@ describe('<peerix-conference>', () => {
       await ana.updateComplete;
       expect(button.getAttribute('aria-pressed')).to.equal('true');
       expect(button.getAttribute('aria-label')).to.equal('Stop sharing');
+      // Ana sees what she shares: a small muted tile in the stage's bottom-left corner.
+      const preview = $(ana, '[part="screen-preview"]');
+      const previewVideo = preview.querySelector<HTMLVideoElement>('[part="screen-video"]')!;
+      expect(previewVideo.srcObject).to.equal(screen.stream);
+      expect(previewVideo.muted).to.equal(true);
+      expect(preview.textContent!.trim()).to.equal('Your screen');
+      const stageBox = $(ana, '[part="stage"]').getBoundingClientRect();
+      const box = preview.getBoundingClientRect();
+      expect(box.width).to.be.greaterThan(50).and.lessThan(stageBox.width / 2);
+      expect(box.left - stageBox.left).to.be.lessThan(20);
+      expect(stageBox.bottom - box.bottom).to.be.lessThan(20);
+      await until(() => previewVideo.videoWidth > 0, 'the preview plays');
       const benVideos = $<PeerixRemoteVideos>(ben, 'peerix-remote-videos');
       await until(() => benVideos.shadowRoot!.querySelector('figure[data-label="screen"]'), 'Ben sees the screen');
       // In the speaker layout the shared screen is the large tile.
@@ -166,8 +181,10 @@ describe('<peerix-conference>', () => {
       await ana.updateComplete;
       expect(fake.getVideoTracks()[0]!.readyState).to.equal('ended');
       expect(button.getAttribute('aria-label')).to.equal('Share screen');
+      expect(ana.shadowRoot!.querySelector('[part="screen-preview"]')).to.equal(null);
       await until(() => !benVideos.shadowRoot!.querySelector('figure[data-label="screen"]'), 'screen tile gone at Ben');
     } finally {
+      clearInterval(painter);
       Object.defineProperty(proto, 'getDisplayMedia', original);
     }
   });

@@ -34,6 +34,18 @@ describe('<peerix-local-media> and <peerix-remote-videos>', () => {
     expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
   });
 
+  it('composed markup without page CSS: the preview stays a preview, not the page width', async () => {
+    const wrapper = await fixture(html`<div style="width: 1280px">
+      <peerix-room driver="memory" room=${uniqueRoom('composed')} name="Ana"><peerix-local-media></peerix-local-media><peerix-remote-videos></peerix-remote-videos></peerix-room>
+    </div>`);
+    const media = wrapper.querySelector<PeerixLocalMedia>('peerix-local-media')!;
+    await until(() => media.status === 'live', 'camera live');
+    expect(media.getBoundingClientRect().width).to.equal(480);
+    expect(wrapper.querySelector('peerix-remote-videos')!.getBoundingClientRect().width).to.equal(1280);
+    media.style.setProperty('--peerix-local-media-max-width', 'none');
+    expect(media.getBoundingClientRect().width).to.equal(1280);
+  });
+
   it('shows a clear state when permission is denied', async () => {
     const original = navigator.mediaDevices.getUserMedia;
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
