@@ -24,6 +24,19 @@ export { ipFromBytes, ipToBytes } from './ip.js';
 const U32 = 0xffffffff;
 const MAX_U64 = (1n << 64n) - 1n;
 const CANONICAL_DECIMAL = /^(?:0|[1-9]\d{0,19})$/;
+const LOWER_HEX = /^(?:[0-9a-f]{2})+$/;
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+function lowerHex(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += (b < 16 ? '0' : '') + b.toString(16);
+  return text;
+}
 
 function invalid(message: ErrorMessage): PeerixError {
   return new PeerixError('ERR_INVALID_ARGUMENT', message);
@@ -94,6 +107,10 @@ function writeValue(w: Writer, spec: MessageSpec, f: Field, v: unknown): void {
       if (!valid(t, v)) break;
       return void w.string(f.n + 1, v as string, 255);
     }
+    case 'hex':
+      if (!valid(t, v)) break;
+      if (LOWER_HEX.test(v as string) && (v as string).length <= t.max) return void w.bytes(t.bytesField, hexBytes(v as string));
+      return void w.string(f.n, v as string, t.max);
     default:
       if (!valid(t, v)) break;
       if (t.type === 'string') return void w.string(f.n, v as string, t.max);
@@ -115,7 +132,8 @@ function lookup(spec: MessageSpec): number[] {
     table = [];
     spec.fields.forEach((f, i) => {
       table![f.n] = i;
-      if (f.alt) table![f.n + 1] = i;
+      if (f.of.type === 'hex') table![f.of.bytesField] = i;
+      else if (f.alt) table![f.n + 1] = i;
     });
     lookups.set(spec, table);
   }
@@ -217,6 +235,12 @@ function readValue(r: Reader, wire: number, n: number, f: Field): unknown {
       if (n === f.n) return ipFromBytes(r.bytes(256));
       v = r.string(255);
       break;
+    case 'hex': {
+      if (n === f.n) return r.string(t.max);
+      const bytes = r.bytes(t.max >> 1);
+      if (bytes.length === 0) throw decodeError(`field ${n} is empty`);
+      return lowerHex(bytes);
+    }
     case 'time':
       return r.varint();
     default:

@@ -96,6 +96,12 @@ export type FieldType =
   | { readonly type: 'decimal'; readonly bits: 32 | 64; readonly max: number; readonly pattern?: RegExp }
   /** Address text: 4 or 16 bytes in field n when it is canonical IP text, a string in field n + 1 otherwise. */
   | { readonly type: 'address' }
+  /**
+   * Text of at most `max` bytes that travels as raw bytes in field `bytesField` when it is
+   * lowercase hex of even length (Firefox's ICE credentials: half the size), and as a
+   * string in field n otherwise.
+   */
+  | { readonly type: 'hex'; readonly max: number; readonly bytesField: number }
   | { readonly type: 'message'; readonly of: MessageSpec };
 
 const uint = (max: number, min = 0): FieldType => ({ type: 'uint', min, max });
@@ -104,6 +110,7 @@ const nested = (of: MessageSpec): FieldType => ({ type: 'message', of });
 const TIME: FieldType = { type: 'time' };
 const BOOL: FieldType = { type: 'bool' };
 const ADDRESS_TYPE: FieldType = { type: 'address' };
+const hexText = (max: number, bytesField: number): FieldType => ({ type: 'hex', max, bytesField });
 
 /**
  * How a field is written and read:
@@ -125,7 +132,7 @@ export interface Field<N extends string = string, R extends Rule = Rule> {
   readonly rule: R;
   /** The default of `always` and `default` fields. */
   readonly value?: unknown;
-  /** Name of field n + 1 for `decimal` and `address` types (docs only). */
+  /** Name of the alternative field (n + 1 for `decimal` and `address`, `bytesField` for `hex`; docs only). */
   readonly alt?: string;
 }
 
@@ -140,7 +147,7 @@ const field = <const N extends string, const R extends Rule>(n: number, name: N,
   of,
   rule,
   value,
-  alt: of.type === 'decimal' || of.type === 'address' ? `${name}Text` : undefined,
+  alt: of.type === 'decimal' || of.type === 'address' ? `${name}Text` : of.type === 'hex' ? `${name}Bytes` : undefined,
 });
 
 const message = <const F extends readonly Field[]>(name: string, fields: F): MessageSpec<F> => ({ name, fields });
@@ -164,8 +171,8 @@ export const CANDIDATE = message('CompactCandidate', [
 export const DESCRIPTION = message('CompactDescription', [
   field(1, 'type', SdpType, 'required'),
   field(2, 'sdp', string(MAX_BODY_BYTES), 'full'),
-  field(3, 'ufrag', string(256), 'required'),
-  field(4, 'pwd', string(256), 'required'),
+  field(3, 'ufrag', hexText(256, 14), 'required'),
+  field(4, 'pwd', hexText(256, 15), 'required'),
   field(5, 'fingerprint', { type: 'bytes', size: 32 }, 'required'),
   field(6, 'setup', Setup, 'required'),
   field(7, 'sessionId', { type: 'decimal', bits: 64, max: 256 }, 'required'),
@@ -239,6 +246,8 @@ export function valid(type: FieldType, value: unknown): boolean {
       return isEnumValue(type, value);
     case 'string':
       return typeof value === 'string' && (!type.pattern || type.pattern.test(value));
+    case 'hex':
+      return typeof value === 'string';
     case 'bytes':
       return value instanceof Uint8Array && value.length === type.size;
     case 'decimal':
@@ -273,6 +282,7 @@ export function emptyValue(type: FieldType): unknown {
     case 'string':
     case 'decimal':
     case 'address':
+    case 'hex':
       return '';
     case 'bytes':
       return new Uint8Array(0);

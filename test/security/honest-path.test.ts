@@ -2,8 +2,7 @@
  * The honest path keeps its figures with protocol v2 (issue #10): two peers
  * with a room secret and metadata, joining in turn over a broker with
  * latency, connect with 4 broker messages and at most 600 bytes, counted at
- * the driver. The figures are printed. (Firefox's longer SDP fields make its
- * figure 628 B: see below.)
+ * the driver, in Chromium and Firefox alike. The figures are printed.
  */
 import { expect } from '@open-wc/testing';
 import { MemoryDriver, Peer, type DriverMessage } from '../../src/index.js';
@@ -22,7 +21,7 @@ class SlowCountingDriver extends MemoryDriver {
 }
 
 describe('security: the honest path keeps its figures', () => {
-  it('two peers with a secret, joining in turn: 4 broker messages, at most 600 bytes with Chromium\'s SDP', async function () {
+  it('two peers with a secret, joining in turn: 4 broker messages, at most 600 bytes', async function () {
     this.timeout(30000);
     const driver = new SlowCountingDriver();
     const options = { driver, secret: 'correct horse battery staple' };
@@ -36,12 +35,9 @@ describe('security: the honest path keeps its figures', () => {
     const bytes = driver.sent.reduce((sum, m) => sum + m.bytes, 0);
     console.log(`honest path (secret, metadata, join in turn): ${driver.sent.length} broker messages, ${bytes} bytes: ${driver.sent.map((m) => `${m.kind} ${m.bytes}`).join(', ')}`);
     expect(driver.sent.map((m) => m.kind)).to.deep.equal(['Announce', 'Announce', 'BrokerOffer', 'BrokerAnswer']);
-    // The 600-byte target is met with Chromium's SDP (556 B). Firefox's descriptions are 36 B
-    // larger each (hex ICE credentials of 8 + 32 characters against 4 + 24, a 5-byte
-    // max-message-size, end-of-candidates): 628 B. Packing hex-only credentials as bytes in the
-    // codec would save 20 B per description (reported to the codec's owner, #10 audit).
-    const firefox = /Firefox\//.test(navigator.userAgent);
-    expect(bytes).to.be.at.most(firefox ? 640 : 600);
+    // Chromium's ICE credentials are 4 + 24 ice-chars; Firefox's are 8 + 32 lowercase hex
+    // digits, which travel as their 4 + 16 bytes (fields 14 and 15), so both stay in budget.
+    expect(bytes).to.be.at.most(600);
     expect(a.connections.get(b.id)!.metadata).to.deep.equal({ name: 'Bob' });
     expect(b.connections.get(a.id)!.metadata).to.deep.equal({ name: 'Ana' });
     await Promise.all([a.leave(), b.leave()]);

@@ -3,7 +3,8 @@
  * alternative encoding (number or text foundation, IP bytes or address text,
  * uint64 or text session id, compact or full-text description). Their bytes
  * as encoded by the codec before the schema rewrite are pinned in
- * golden.test.ts: protocol v2 must stay byte-identical.
+ * golden.test.ts: protocol v2 must stay byte-identical. Samples added since
+ * are at the end, each with the change that added it.
  */
 import type { CompactCandidate, CompactDescription, SignalMessage } from '../../src/signaling/messages.js';
 
@@ -86,4 +87,8 @@ export const goldenSamples: SignalMessage[] = [
   { kind: 'Leave' },
   { kind: 'Negotiate', audio: 0, video: 0 },
   { kind: 'Negotiate', audio: 1, video: 64 },
+  // Added with the hex credential fields (14, 15): Firefox's lowercase hex ufrag and pwd
+  // travel as bytes; odd-length or uppercase hex stays text.
+  { kind: 'BrokerOffer', description: { ...compact, ufrag: '8f3a1c2b', pwd: '0123456789abcdef0123456789abcdef', candidates: [] } },
+  { kind: 'BrokerAnswer', description: { ...compact, type: 'answer', setup: 'active', ufrag: 'abc12', pwd: '0123456789ABCDEF0123456789ABCDEF', candidates: [] } },
 ];

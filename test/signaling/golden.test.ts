@@ -4,8 +4,8 @@ import { goldenSamples } from './golden-samples.js';
 
 /**
  * The bytes of every sample as protocol v2 wrote them before the wire schema
- * rewrite (one in-band frame each: kind byte, then the body). Never edit these:
- * a difference means the wire changed.
+ * rewrite (one in-band frame each: kind byte, then the body), then those of
+ * samples added since. Never edit these: a difference means the wire changed.
  */
 const golden = [
   '01',
@@ -41,6 +41,9 @@ const golden = [
   '18',
   '1908001000',
   '1908011040',
+  // Added with the hex credential fields (see golden-samples.ts).
+  '020a4a080172048f3a1c2b7a100123456789abcdef0123456789abcdef2a20052a4f7499bee3082d52779cc1e60b30557a9fc4e90e33587da2c7ec11365b8030013888c09791e5a88a80404802',
+  '030a5b08021a056162633132222030313233343536373839414243444546303132333435363738394142434445462a20052a4f7499bee3082d52779cc1e60b30557a9fc4e90e33587da2c7ec11365b8030023888c09791e5a88a80404802',
 ];
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -19,7 +19,7 @@ const NOTES: Record<string, string> = {
   'Description.sdp': 'full SDP text',
   'Ping.time': 'integer milliseconds; encoders round',
   'Pong.time': "the `Ping`'s time, echoed",
-  'CompactDescription.sdp': 'full SDP text; when present, the description is this text and fields 3–13 are neither written nor required',
+  'CompactDescription.sdp': 'full SDP text; when present, the description is this text and fields 3–15 are neither written nor required',
   'CompactDescription.fingerprint': 'the SHA-256 DTLS certificate fingerprint',
   'CompactDescription.sessionId': '`o=` session id',
   'CompactDescription.sessionVersion': '`o=` session version',
@@ -54,6 +54,8 @@ function typeText(t: FieldType, alt: boolean): string {
       return `string ≤ ${number(t.max)} bytes${t.pattern ? `, matching \`${t.pattern.source}\`` : ''}`;
     case 'address':
       return alt ? `string, matching \`${ADDRESS.source}\`` : 'bytes (4: IPv4, 16: IPv6)';
+    case 'hex':
+      return alt ? `bytes ≤ ${number(t.max / 2)}` : `string ≤ ${number(t.max)} bytes`;
     case 'message':
       return t.of.name;
   }
@@ -83,9 +85,11 @@ function rows(spec: MessageSpec): string[][] {
   const out: string[][] = [];
   for (const f of spec.fields) {
     const note = NOTES[`${spec.name}.${f.name}`];
-    const rule = f.alt ? `${ruleText(f)} (${f.n} or ${f.n + 1})` : ruleText(f);
+    const altN = f.of.type === 'hex' ? f.of.bytesField : f.n + 1;
+    const rule = f.alt ? `${ruleText(f)} (${f.n} or ${altN})` : ruleText(f);
     out.push([String(f.n), `\`${f.name}\``, typeText(f.of, false), rule, note ?? '']);
-    if (f.alt) out.push([String(f.n + 1), `\`${f.alt}\``, typeText(f.of, true), rule, `instead of ${f.n}, when the value has no ${f.of.type === 'address' ? 'canonical IP' : 'canonical decimal'} form`]);
+    if (f.of.type === 'hex') out.push([String(altN), `\`${f.alt}\``, typeText(f.of, true), rule, `instead of ${f.n}, when the value is lowercase hex of even length (the bytes it spells)`]);
+    else if (f.alt) out.push([String(altN), `\`${f.alt}\``, typeText(f.of, true), rule, `instead of ${f.n}, when the value has no ${f.of.type === 'address' ? 'canonical IP' : 'canonical decimal'} form`]);
   }
   return out;
 }

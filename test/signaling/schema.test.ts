@@ -13,6 +13,7 @@ const int = (random: Random, min: number, max: number): number => min + Math.flo
 const TEXT = ['', 'a', 'chat', 'Ωμέγα', '🎉 x', '\uFEFFbom', 'x'.repeat(300), 'é'.repeat(1000)];
 const ADDRESSES = ['198.18.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', 'fe80::1:2:3:4', '2001:db8::1:0:0:1', '01.2.3.4', '2001:DB8::1', 'a1b2c3.local', 'x'];
 const FOUNDATIONS = ['0', '1', '4294967295', '4294967296', '01', 'a1b2', 'Zz+/', 'x'.repeat(32)];
+const CREDENTIALS = ['8f3a1c2b', '0123456789abcdef0123456789abcdef', 'ab', 'abc', 'ABCD', 'Ab+/', 'f'.repeat(256), 'abcdefghijklmnopqrstuvwx'];
 const SESSION_IDS = ['0', '4611731400430051336', '18446744073709551615', '18446744073709551616', 'not-a-number', '007'];
 
 /** A random valid value of `type`, chosen to hit edges (limits, both encodings of decimals and addresses). */
@@ -34,6 +35,8 @@ function value(random: Random, type: FieldType, depth: number): unknown {
       return type.bits === 32 ? pick(random, FOUNDATIONS) : pick(random, SESSION_IDS);
     case 'address':
       return pick(random, ADDRESSES);
+    case 'hex':
+      return pick(random, CREDENTIALS.filter((t) => t.length <= type.max));
     case 'message':
       return fields(random, type.of, depth + 1);
   }
