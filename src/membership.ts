@@ -22,6 +22,8 @@ const GLARE_HOLD_MS = 40;
 const RECENT_ANNOUNCE_MS = 3000;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
+/** Newer sessions remembered for calls still up (see #remember). */
+const MAX_REJOINED = 256;
 /** Setup admission (see admission.ts): eviction age, answer timeout, wait, per-sender rate. */
 const SETUP_MIN_AGE_MS = 1000;
 // A loaded Firefox gathering TURN candidates took over 5 s to answer; a crowded flood is
@@ -69,6 +71,8 @@ export class Membership {
   #rebuilds = new Map<string, number[]>();
   /** Announces whose offer we hold back (see GLARE_HOLD_MS). */
   #holding = new Set<string>();
+  /** A newer session announced by a peer we still have a call with: called once that call ends. */
+  #rejoined = new Map<string, SessionInfo>();
 
   constructor(hooks: MembershipHooks, options: Required<Pick<PeerOptions, 'maxPendingConnections'>> & Pick<PeerOptions, 'verify'>) {
     this.#hooks = hooks;
@@ -106,6 +110,7 @@ export class Membership {
     this.#verifying.clear();
     this.#holding.clear();
     this.#rebuilds.clear();
+    this.#rejoined.clear();
   }
 
   #error(error: PeerixError): void {
@@ -161,7 +166,11 @@ export class Membership {
       // An announce is not authenticated to its sender (any member can seal one), so it never
       // displaces a working call; it replaces only a setup still waiting for its first answer.
       const unanswered = this.#unverified.has(existing) && existing.state !== 'connected';
-      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) return;
+      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) {
+        // A rejoin (its announce may beat its goodbye): called as soon as the old call ends.
+        if (!sameSession) this.#remember(sender, info);
+        return;
+      }
       existing.dispose('replaced');
     }
     const slot = await this.#setup(sender);
@@ -232,6 +241,18 @@ export class Membership {
     if (remote.state !== 'closed') then();
   }
 
+  /**
+   * An announce is not authenticated to its sender, so a newer session in one never ends a
+   * call; it is only remembered (a few, the latest per id) and called when that call ends.
+   */
+  #remember(sender: string, info: SessionInfo): void {
+    const known = this.#rejoined.get(sender);
+    if (known && known.since > info.since) return;
+    this.#rejoined.delete(sender);
+    this.#rejoined.set(sender, info);
+    if (this.#rejoined.size > MAX_REJOINED) this.#rejoined.delete(this.#rejoined.keys().next().value!);
+  }
+
   #parseMetadata(sender: string, json: string | undefined): Metadata | null {
     if (json === undefined || json === '') return {};
     try {
@@ -284,6 +305,7 @@ export class Membership {
   /** A connection to `id` in `session`; `metadata` null: we offer, and verify on its answer. */
   #createRemote(id: string, session: SessionInfo, slot: SetupSlot, metadata: Metadata | null): RemotePeer {
     this.#holding.delete(id);
+    this.#rejoined.delete(id);
     const offerer = metadata === null;
     const remote = new RemotePeer(this.#hooks.host, id, metadata ?? {}, offerer);
     this.#connections.set(id, remote);
@@ -306,7 +328,14 @@ export class Membership {
   disposed(remote: RemotePeer, reason: DisposeReason): void {
     this.#slotOf.get(remote)?.release();
     if (this.#connections.get(remote.id) === remote) this.#connections.delete(remote.id);
-    if (!this.#hooks.joined() || (reason !== 'failed' && reason !== 'vanished')) return;
+    if (!this.#hooks.joined()) return;
+    const rejoin = this.#rejoined.get(remote.id);
+    if (rejoin && rejoin.session !== this.#sessions.of(remote) && reason !== 'replaced' && reason !== 'refused') {
+      // The call of its earlier session ended: the newer session it announced is called now.
+      this.#rejoined.delete(remote.id);
+      if (!this.#connections.has(remote.id)) return void this.#onAnnounce(remote.id, rejoin);
+    }
+    if (reason !== 'failed' && reason !== 'vanished') return;
     // The path may have broken while the peer lives: offer a rebuild through the broker, a few times at most.
     const now = Date.now();
     const recent = (this.#rebuilds.get(remote.id) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
