@@ -1,7 +1,10 @@
 // Markdown table and a hand-written SVG chart from compare.mjs's results.
 import { renderTrace } from './trace.mjs';
-const LIBS = ['peerix', 'trystero', 'peerjs', 'simple-peer'];
-const COLORS = { peerix: '#1f6feb', trystero: '#8250df', peerjs: '#d29922', 'simple-peer': '#2da44e', raw: '#6e7781' };
+const ALL_LIBS = ['peerix', 'peerix-base', 'trystero', 'peerjs', 'simple-peer'];
+/** The columns: `peerix-base` only in a run with BENCH_BASE. */
+let LIBS = ALL_LIBS;
+const columnsFor = (res) => (LIBS = ALL_LIBS.filter((l) => l !== 'peerix-base' || res.settings?.base));
+const COLORS = { peerix: '#1f6feb', 'peerix-base': '#79c0ff', trystero: '#8250df', peerjs: '#d29922', 'simple-peer': '#2da44e', raw: '#6e7781' };
 
 const ms = (x) => (x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 const fail = (r) => `failed: ${r.failed}`;
@@ -21,6 +24,7 @@ function ratios(peerix, others, value) {
 }
 
 export function renderMarkdown(res) {
+  columnsFor(res);
   const out = [];
   const m = res.machine;
   out.push(`# Peerix beside other P2P libraries`);
@@ -150,6 +154,7 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Three panels: mesh time per N, throughput × raw, signaling bytes for 2 peers in turn. */
 export function renderSvg(res) {
+  columnsFor(res);
   const W = 960;
   const panelH = 230;
   const parts = [];
