@@ -5,6 +5,7 @@ import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.j
 import { publicKeyFromId } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
 import type { CompactDescription, SignalMessage } from './signaling/messages.js';
+import { OfferWaits, glareDecision } from './glare.js';
 import { Sessions, type SessionInfo } from './sessions.js';
 import type { Metadata, OpenOptions, PeerOptions } from './types.js';
 
@@ -14,12 +15,10 @@ const debug = createDebug('peerix:peer');
 const MAX_REBUILDS = 3;
 const REBUILD_WINDOW_MS = 60_000;
 /**
- * When two peers announce at about the same time, both would offer. The
- * polite one (greater id) holds back this long after its own announce, so the
- * other's offer usually arrives first and the pair needs one offer, not two.
+ * When both announced at about the same time, the later announcer waits for the
+ * earlier one's offer (see glare.ts); it offers itself only after this long without one.
  */
-const GLARE_HOLD_MS = 40;
-const RECENT_ANNOUNCE_MS = 3000;
+const OFFER_FALLBACK_MS = 1500;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
 /** Newer sessions remembered for calls still up (see #remember). */
@@ -69,8 +68,8 @@ export class Membership {
   #refused = new Set<string>();
   #verifying = new Set<string>();
   #rebuilds = new Map<string, number[]>();
-  /** Announces whose offer we hold back (see GLARE_HOLD_MS). */
-  #holding = new Set<string>();
+  /** Announces whose offer we hold back while the other side offers (see glare.ts). */
+  #waits = new OfferWaits();
   /** A newer session announced by a peer we still have a call with: called once that call ends. */
   #rejoined = new Map<string, SessionInfo>();
 
@@ -108,7 +107,7 @@ export class Membership {
   clear(): void {
     this.#admission.clear();
     this.#verifying.clear();
-    this.#holding.clear();
+    this.#waits.clear();
     this.#rebuilds.clear();
     this.#rejoined.clear();
   }
@@ -183,11 +182,13 @@ export class Membership {
       slot.release();
       return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
     }
-    if (this.#hooks.localId() > sender && Date.now() - this.#hooks.announcedAt() < RECENT_ANNOUNCE_MS) {
-      this.#holding.add(sender);
-      await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
-      // A connection made meanwhile (from the other side's offer) settles it, even if it is gone again.
-      if (!this.#holding.delete(sender)) return slot.release();
+    const decision = glareDecision({ localId: this.#hooks.localId(), remoteId: sender, announcedAt: this.#hooks.announcedAt(), theirAnnounce: info.since, now: Date.now() });
+    if (decision === 'wait') {
+      debug('wait for the offer of', sender.slice(0, 8));
+      const { done, cancel } = this.#waits.wait(sender, OFFER_FALLBACK_MS);
+      slot.onEvict(() => ((evicted = true), cancel()));
+      // Their offer made the connection, or a newer announce took over: nothing to do here.
+      if (!(await done)) return evicted ? undefined : slot.release();
     }
     if (evicted) return;
     if (this.#connections.has(sender) || !this.#hooks.joined()) return slot.release();
@@ -304,7 +305,7 @@ export class Membership {
 
   /** A connection to `id` in `session`; `metadata` null: we offer, and verify on its answer. */
   #createRemote(id: string, session: SessionInfo, slot: SetupSlot, metadata: Metadata | null): RemotePeer {
-    this.#holding.delete(id);
+    this.#waits.settle(id);
     this.#rejoined.delete(id);
     const offerer = metadata === null;
     const remote = new RemotePeer(this.#hooks.host, id, metadata ?? {}, offerer);
