@@ -9,7 +9,8 @@
 //
 // Environment: BENCH_RUNS (mesh runs, default 5), BENCH_TPUT_RUNS (default 3),
 // BENCH_CPU_SECONDS (default 30), BENCH_CPU_LIBS (default peerix,peerjs,simple-peer),
-// BENCH_ONLY (comma list of sections: mesh,video,trace,signaling,throughput,size,cpu),
+// BENCH_ONLY (comma list of sections: mesh,video,trace,signaling,throughput,sweep,size,cpu; sweep only when named),
+// BENCH_WINDOWS (the sweep's send windows, high:low, e.g. 4M:1M,1M:256K),
 // BENCH_TRACE_RUNS (runs per traced join, default 3), BENCH_TRACES (which traces: 2,2v,6; default all),
 // BENCH_BASE (a git ref: Peerix at that commit runs beside this tree as `peerix-base`),
 // BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener).
@@ -44,7 +45,7 @@ const started = Date.now();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const wants = (section) => !ONLY || ONLY.has(section);
+const wants = (section) => (ONLY ? ONLY.has(section) : section !== 'sweep');
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length, values: xs });
 const errorText = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 140);
@@ -177,7 +178,7 @@ const results = {
   browser: `Chromium ${browserVersion}`,
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
   settings: { base: BASE, runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW },
-  mesh: {}, video: {}, trace: {}, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
+  mesh: {}, video: {}, trace: {}, sweep: null, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
 };
 
 // ─────────────────────────── time to full mesh ───────────────────────────
@@ -310,7 +311,7 @@ if (wants('signaling')) {
 }
 
 // ─────────────────────────── data channel throughput ───────────────────────────
-async function connectPair(lib) {
+async function connectPair(lib, extra = {}) {
   const session = await openPages(lib, 2);
   const [a, b] = session.pages;
   try {
@@ -321,7 +322,7 @@ async function connectPair(lib) {
       await a.evaluate((x) => window.raw.accept(x), answer);
     } else {
       const name = room();
-      await Promise.all(session.pages.map((p, i) => join(p, { room: name, n: 2, index: i, urls })));
+      await Promise.all(session.pages.map((p, i) => join(p, { room: name, n: 2, index: i, urls, ...extra })));
     }
     await until(session.pages, meshDone(2), 30000, 'data channel');
     await sleep(300);
@@ -332,8 +333,8 @@ async function connectPair(lib) {
   }
 }
 
-async function throughputRuns(lib, size) {
-  const session = await connectPair(lib);
+async function throughputRuns(lib, size, extra) {
+  const session = await connectPair(lib, extra);
   const [sender, receiver] = session.pages;
   try {
     const rates = [];
@@ -362,6 +363,30 @@ if (wants('throughput')) {
       (results.throughput[lib] ??= {})[size] = await attempt(`throughput ${lib} ${size}`, () => within(600000, throughputRuns(lib, size), 'throughput'));
     }
   }
+}
+
+// ─────────────────────────── send window sweep ───────────────────────────
+// Peerix's send window (high mark : low mark = bufferedAmountLowThreshold) against a raw
+// channel, 64 KiB messages with onProgress: the figures that settle src/send-window.ts.
+const KIB = (text) => Math.round(parseFloat(text) * (/m/i.test(text) ? 1024 * 1024 : /k/i.test(text) ? 1024 : 1));
+const WINDOWS = (process.env.BENCH_WINDOWS ?? '512K:128K,1M:256K,2M:512K,4M:1M,8M:2M,16M:4M').split(',').map((w) => {
+  const [high, low] = w.split(':');
+  return { name: w, high: KIB(high), low: KIB(low) };
+});
+if (wants('sweep')) {
+  results.sweep = { size: 65536, raw: null, windows: {} };
+  const rawRates = [];
+  for (const [i, window] of WINDOWS.entries()) {
+    // A raw run between the window runs, so drift on this shared machine shows in both.
+    if (i % 2 === 0) {
+      log('sweep: raw 64 KiB');
+      const raw = await attempt('sweep raw', () => within(600000, throughputRuns('raw', 65536), 'raw'));
+      if (!raw.failed) rawRates.push(...raw.values);
+    }
+    log(`sweep: peerix window ${window.name}`);
+    results.sweep.windows[window.name] = await attempt(`sweep ${window.name}`, () => within(600000, throughputRuns('peerix', 65536, { sendWindow: window }), 'sweep'));
+  }
+  results.sweep.raw = rawRates.length ? summary(rawRates) : { failed: 'no raw run' };
 }
 
 // ─────────────────────────── bundle size ───────────────────────────

@@ -98,6 +98,16 @@ export function renderMarkdown(res) {
     out.push('');
   }
 
+  if (res.sweep) {
+    const raw = res.sweep.raw;
+    out.push('## Send window sweep: Peerix, 64 KiB messages with onProgress (MB/s, median; × raw)', '');
+    out.push(`Raw RTCDataChannel between the window runs: ${ok(raw) ? `${raw.median.toFixed(1)} MB/s (${raw.min.toFixed(1)}–${raw.max.toFixed(1)}, ${raw.runs} runs)` : raw?.failed ?? '—'}. High mark : low mark (\`bufferedAmountLowThreshold\`).`, '');
+    out.push(table(['window', 'MB/s (min–max)', '× raw'], Object.entries(res.sweep.windows).map(([name, r]) => [
+      name,
+      ok(r) ? `${r.median.toFixed(1)} (${r.min.toFixed(1)}–${r.max.toFixed(1)})` : `failed: ${r.failed}`,
+      ok(r) && ok(raw) ? `${(r.median / raw.median).toFixed(2)}×` : '—',
+    ])), '');
+  }
   if (Object.keys(res.throughput).length) {
     out.push(`## Data channel throughput, 32 MiB between two pages (MB/s, median of ${res.settings.throughputRuns}; × raw)`);
     out.push('');
