@@ -9,13 +9,16 @@
 //
 // Environment: BENCH_RUNS (mesh runs, default 5), BENCH_TPUT_RUNS (default 3),
 // BENCH_CPU_SECONDS (default 30), BENCH_CPU_LIBS (default peerix,peerjs,simple-peer),
-// BENCH_ONLY (comma list of sections: mesh,video,trace,signaling,throughput,size,cpu),
-// BENCH_TRACE_RUNS (runs per traced join, default 3),
+// BENCH_ONLY (comma list of sections: mesh,video,trace,signaling,throughput,sweep,size,cpu; sweep only when named),
+// BENCH_WINDOWS (the sweep's send windows, high:low, e.g. 4M:1M,1M:256K),
+// BENCH_TRACE_RUNS (runs per traced join, default 3), BENCH_TRACES (which traces: 2,2v,6; default all),
+// BENCH_BASE (a git ref: Peerix at that commit runs beside this tree as `peerix-base`),
 // BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener).
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join as joinPath } from 'node:path';
+import { execSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../test/browsers.mjs';
 import { startMosquitto, startPeerServer, startRelay, startCountingProxy } from './lib/servers.mjs';
@@ -31,7 +34,9 @@ const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(','))
 const MQTT_VIA = process.env.BENCH_MQTT_VIA ?? 'tcp';
 const TRACE_RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 3);
 const RAW_WINDOW = (process.env.BENCH_RAW_WINDOW ?? '1048576,262144').split(',').map(Number);
-const LIBS = ['peerix', 'trystero', 'peerjs', 'simple-peer'].filter((l) => !process.env.BENCH_LIBS || process.env.BENCH_LIBS.split(',').includes(l));
+const BASE = process.env.BENCH_BASE;
+const LIBS = ['peerix', ...(BASE ? ['peerix-base'] : []), 'trystero', 'peerjs', 'simple-peer']
+  .filter((l) => l === 'peerix-base' || !process.env.BENCH_LIBS || process.env.BENCH_LIBS.split(',').includes(l));
 const MESH_SIZES = (process.env.BENCH_MESH ?? '2,4,6').split(',').map(Number);
 const SIGNALING = [[2, 'in turn'], [2, 'at once'], [4, 'in turn'], [8, 'in turn'], [8, 'at once']];
 const TOTAL = 32 * 1024 * 1024;
@@ -40,7 +45,7 @@ const started = Date.now();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const wants = (section) => !ONLY || ONLY.has(section);
+const wants = (section) => (ONLY ? ONLY.has(section) : section !== 'sweep');
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length, values: xs });
 const errorText = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 140);
@@ -70,6 +75,12 @@ for (const event of ['uncaughtException', 'unhandledRejection']) {
   });
 }
 
+if (BASE) {
+  // Peerix at BENCH_BASE, side by side with this tree (page `peerix-base`).
+  const dir = joinPath(ROOT, 'node_modules/.peerix-base');
+  execSync(`rm -rf '${dir}' && mkdir -p '${dir}' && git archive '${BASE.replace(/'/g, '')}' src | tar -x -C '${dir}'`, { cwd: ROOT });
+  log(`peerix-base: src at ${execSync(`git rev-parse --short '${BASE.replace(/'/g, '')}'`, { cwd: ROOT }).toString().trim()}`);
+}
 const pages = await buildPages(['raw', ...LIBS]);
 const mosquitto = await startMosquitto();
 cleanups.push(() => mosquitto.stop());
@@ -83,7 +94,7 @@ const proxies = {
   relay: await startCountingProxy({ target: { ws: `ws://127.0.0.1:${relay.port}` } }),
 };
 for (const p of Object.values(proxies)) cleanups.push(() => p.stop());
-const proxyOf = { peerix: proxies.mqtt, trystero: proxies.mqtt, peerjs: proxies.peerjs, 'simple-peer': proxies.relay };
+const proxyOf = { peerix: proxies.mqtt, 'peerix-base': proxies.mqtt, trystero: proxies.mqtt, peerjs: proxies.peerjs, 'simple-peer': proxies.relay };
 const urls = { mqtt: proxies.mqtt.url, peerjs: `http://127.0.0.1:${proxies.peerjs.port}`, relay: proxies.relay.url };
 
 const http = createServer((req, res) => {
@@ -166,8 +177,8 @@ const results = {
   date: new Date().toISOString(),
   browser: `Chromium ${browserVersion}`,
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
-  settings: { runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW },
-  mesh: {}, video: {}, trace: {}, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
+  settings: { base: BASE, runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW },
+  mesh: {}, video: {}, trace: {}, sweep: null, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
 };
 
 // ─────────────────────────── time to full mesh ───────────────────────────
@@ -235,7 +246,8 @@ async function traceRun(lib, n, video) {
   }
 }
 
-const TRACES = [['N = 2, data channel', 2, false], ['N = 2, first video frame', 2, true], ['N = 6, data channels', 6, false]];
+const TRACES = [['N = 2, data channel', 2, false], ['N = 2, first video frame', 2, true], ['N = 6, data channels', 6, false]]
+  .filter(([, n, video]) => !process.env.BENCH_TRACES || process.env.BENCH_TRACES.split(',').includes(`${n}${video ? 'v' : ''}`));
 if (wants('trace')) {
   for (const [title, n, video] of TRACES) {
     const byLib = {};
@@ -299,7 +311,7 @@ if (wants('signaling')) {
 }
 
 // ─────────────────────────── data channel throughput ───────────────────────────
-async function connectPair(lib) {
+async function connectPair(lib, extra = {}) {
   const session = await openPages(lib, 2);
   const [a, b] = session.pages;
   try {
@@ -310,7 +322,7 @@ async function connectPair(lib) {
       await a.evaluate((x) => window.raw.accept(x), answer);
     } else {
       const name = room();
-      await Promise.all(session.pages.map((p, i) => join(p, { room: name, n: 2, index: i, urls })));
+      await Promise.all(session.pages.map((p, i) => join(p, { room: name, n: 2, index: i, urls, ...extra })));
     }
     await until(session.pages, meshDone(2), 30000, 'data channel');
     await sleep(300);
@@ -321,8 +333,8 @@ async function connectPair(lib) {
   }
 }
 
-async function throughputRuns(lib, size) {
-  const session = await connectPair(lib);
+async function throughputRuns(lib, size, extra) {
+  const session = await connectPair(lib, extra);
   const [sender, receiver] = session.pages;
   try {
     const rates = [];
@@ -351,6 +363,30 @@ if (wants('throughput')) {
       (results.throughput[lib] ??= {})[size] = await attempt(`throughput ${lib} ${size}`, () => within(600000, throughputRuns(lib, size), 'throughput'));
     }
   }
+}
+
+// ─────────────────────────── send window sweep ───────────────────────────
+// Peerix's send window (high mark : low mark = bufferedAmountLowThreshold) against a raw
+// channel, 64 KiB messages with onProgress: the figures that settle src/send-window.ts.
+const KIB = (text) => Math.round(parseFloat(text) * (/m/i.test(text) ? 1024 * 1024 : /k/i.test(text) ? 1024 : 1));
+const WINDOWS = (process.env.BENCH_WINDOWS ?? '512K:128K,1M:256K,2M:512K,4M:1M,8M:2M,16M:4M').split(',').map((w) => {
+  const [high, low] = w.split(':');
+  return { name: w, high: KIB(high), low: KIB(low) };
+});
+if (wants('sweep')) {
+  results.sweep = { size: 65536, raw: null, windows: {} };
+  const rawRates = [];
+  for (const [i, window] of WINDOWS.entries()) {
+    // A raw run between the window runs, so drift on this shared machine shows in both.
+    if (i % 2 === 0) {
+      log('sweep: raw 64 KiB');
+      const raw = await attempt('sweep raw', () => within(600000, throughputRuns('raw', 65536), 'raw'));
+      if (!raw.failed) rawRates.push(...raw.values);
+    }
+    log(`sweep: peerix window ${window.name}`);
+    results.sweep.windows[window.name] = await attempt(`sweep ${window.name}`, () => within(600000, throughputRuns('peerix', 65536, { sendWindow: window }), 'sweep'));
+  }
+  results.sweep.raw = rawRates.length ? summary(rawRates) : { failed: 'no raw run' };
 }
 
 // ─────────────────────────── bundle size ───────────────────────────
@@ -426,11 +462,14 @@ if (wants('cpu')) {
 results.durationSeconds = Math.round((Date.now() - started) / 1000);
 await cleanup();
 const md = renderMarkdown(results);
-const out = joinPath(ROOT, 'bench/results');
-mkdirSync(out, { recursive: true });
-writeFileSync(joinPath(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-writeFileSync(joinPath(out, 'latest.md'), md);
-writeFileSync(joinPath(out, 'latest.svg'), renderSvg(results));
 console.log(md);
-log(`wrote bench/results/latest.{md,svg,json} in ${results.durationSeconds} s`);
+// A partial run (BENCH_ONLY) or a side-by-side one (BENCH_BASE) does not replace the published results.
+if (!ONLY && !BASE) {
+  const out = joinPath(ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(joinPath(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(joinPath(out, 'latest.md'), md);
+  writeFileSync(joinPath(out, 'latest.svg'), renderSvg(results));
+  log(`wrote bench/results/latest.{md,svg,json} in ${results.durationSeconds} s`);
+}
 process.exit(0);

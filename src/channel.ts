@@ -1,7 +1,7 @@
 import { PeerixError, type ErrorMessage } from './errors.js';
 import { IncomingBudget, Reassembly, type Assembled, type ReassemblyLimits } from './reassembly.js';
 import { toArrayBuffer } from './rtc.js';
-import { HIGH_WATER, LOW_WATER, SendWindow } from './send-window.js';
+import { SendWindow, WINDOW } from './send-window.js';
 import type { SendData, SendOptions } from './types.js';
 
 /**
@@ -89,7 +89,7 @@ export class Channel {
     this.#dc = dc;
     this.#window = new SendWindow(dc);
     dc.binaryType = 'arraybuffer';
-    dc.bufferedAmountLowThreshold = LOW_WATER;
+    dc.bufferedAmountLowThreshold = WINDOW.low;
     // The browser may fire `open` after we already saw readyState 'open' below:
     // report it once.
     let opened = false;
@@ -118,7 +118,7 @@ export class Channel {
     if (this.#closed) return handled(Promise.reject(new PeerixError('ERR_CHANNEL', `channel "${this.label}" is closed`)));
     // Fast path: a small string with nothing queued goes straight out.
     const dc = this.#dc;
-    if (typeof data === 'string' && !this.#queue.length && dc?.readyState === 'open' && dc.bufferedAmount < HIGH_WATER && data.length * 3 <= this.#chunkLimit()) {
+    if (typeof data === 'string' && !this.#queue.length && dc?.readyState === 'open' && dc.bufferedAmount < WINDOW.high && data.length * 3 <= this.#chunkLimit()) {
       try {
         dc.send(data);
         options.onProgress?.({ sent: data.length, total: data.length });

@@ -5,6 +5,7 @@ import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.j
 import { publicKeyFromId } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
 import type { CompactDescription, SignalMessage } from './signaling/messages.js';
+import { OfferWaits, glareDecision } from './glare.js';
 import { Sessions, type SessionInfo } from './sessions.js';
 import type { Metadata, OpenOptions, PeerOptions } from './types.js';
 
@@ -14,14 +15,14 @@ const debug = createDebug('peerix:peer');
 const MAX_REBUILDS = 3;
 const REBUILD_WINDOW_MS = 60_000;
 /**
- * When two peers announce at about the same time, both would offer. The
- * polite one (greater id) holds back this long after its own announce, so the
- * other's offer usually arrives first and the pair needs one offer, not two.
+ * When both announced at about the same time, the later announcer waits for the
+ * earlier one's offer (see glare.ts); it offers itself only after this long without one.
  */
-const GLARE_HOLD_MS = 40;
-const RECENT_ANNOUNCE_MS = 3000;
+const OFFER_FALLBACK_MS = 1500;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
+/** Newer sessions remembered for calls still up (see #remember). */
+const MAX_REJOINED = 256;
 /** Setup admission (see admission.ts): eviction age, answer timeout, wait, per-sender rate. */
 const SETUP_MIN_AGE_MS = 1000;
 // A loaded Firefox gathering TURN candidates took over 5 s to answer; a crowded flood is
@@ -67,8 +68,10 @@ export class Membership {
   #refused = new Set<string>();
   #verifying = new Set<string>();
   #rebuilds = new Map<string, number[]>();
-  /** Announces whose offer we hold back (see GLARE_HOLD_MS). */
-  #holding = new Set<string>();
+  /** Announces whose offer we hold back while the other side offers (see glare.ts). */
+  #waits = new OfferWaits();
+  /** A newer session announced by a peer we still have a call with: called once that call ends. */
+  #rejoined = new Map<string, SessionInfo>();
 
   constructor(hooks: MembershipHooks, options: Required<Pick<PeerOptions, 'maxPendingConnections'>> & Pick<PeerOptions, 'verify'>) {
     this.#hooks = hooks;
@@ -104,8 +107,9 @@ export class Membership {
   clear(): void {
     this.#admission.clear();
     this.#verifying.clear();
-    this.#holding.clear();
+    this.#waits.clear();
     this.#rebuilds.clear();
+    this.#rejoined.clear();
   }
 
   #error(error: PeerixError): void {
@@ -161,7 +165,11 @@ export class Membership {
       // An announce is not authenticated to its sender (any member can seal one), so it never
       // displaces a working call; it replaces only a setup still waiting for its first answer.
       const unanswered = this.#unverified.has(existing) && existing.state !== 'connected';
-      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) return;
+      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) {
+        // A rejoin (its announce may beat its goodbye): called as soon as the old call ends.
+        if (!sameSession) this.#remember(sender, info);
+        return;
+      }
       existing.dispose('replaced');
     }
     const slot = await this.#setup(sender);
@@ -174,11 +182,13 @@ export class Membership {
       slot.release();
       return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
     }
-    if (this.#hooks.localId() > sender && Date.now() - this.#hooks.announcedAt() < RECENT_ANNOUNCE_MS) {
-      this.#holding.add(sender);
-      await new Promise((resolve) => setTimeout(resolve, GLARE_HOLD_MS));
-      // A connection made meanwhile (from the other side's offer) settles it, even if it is gone again.
-      if (!this.#holding.delete(sender)) return slot.release();
+    const decision = glareDecision({ localId: this.#hooks.localId(), remoteId: sender, announcedAt: this.#hooks.announcedAt(), theirAnnounce: info.since, now: Date.now() });
+    if (decision === 'wait') {
+      debug('wait for the offer of', sender.slice(0, 8));
+      const { done, cancel } = this.#waits.wait(sender, OFFER_FALLBACK_MS);
+      slot.onEvict(() => ((evicted = true), cancel()));
+      // Their offer made the connection, or a newer announce took over: nothing to do here.
+      if (!(await done)) return evicted ? undefined : slot.release();
     }
     if (evicted) return;
     if (this.#connections.has(sender) || !this.#hooks.joined()) return slot.release();
@@ -232,6 +242,18 @@ export class Membership {
     if (remote.state !== 'closed') then();
   }
 
+  /**
+   * An announce is not authenticated to its sender, so a newer session in one never ends a
+   * call; it is only remembered (a few, the latest per id) and called when that call ends.
+   */
+  #remember(sender: string, info: SessionInfo): void {
+    const known = this.#rejoined.get(sender);
+    if (known && known.since > info.since) return;
+    this.#rejoined.delete(sender);
+    this.#rejoined.set(sender, info);
+    if (this.#rejoined.size > MAX_REJOINED) this.#rejoined.delete(this.#rejoined.keys().next().value!);
+  }
+
   #parseMetadata(sender: string, json: string | undefined): Metadata | null {
     if (json === undefined || json === '') return {};
     try {
@@ -283,7 +305,8 @@ export class Membership {
 
   /** A connection to `id` in `session`; `metadata` null: we offer, and verify on its answer. */
   #createRemote(id: string, session: SessionInfo, slot: SetupSlot, metadata: Metadata | null): RemotePeer {
-    this.#holding.delete(id);
+    this.#waits.settle(id);
+    this.#rejoined.delete(id);
     const offerer = metadata === null;
     const remote = new RemotePeer(this.#hooks.host, id, metadata ?? {}, offerer);
     this.#connections.set(id, remote);
@@ -306,7 +329,14 @@ export class Membership {
   disposed(remote: RemotePeer, reason: DisposeReason): void {
     this.#slotOf.get(remote)?.release();
     if (this.#connections.get(remote.id) === remote) this.#connections.delete(remote.id);
-    if (!this.#hooks.joined() || (reason !== 'failed' && reason !== 'vanished')) return;
+    if (!this.#hooks.joined()) return;
+    const rejoin = this.#rejoined.get(remote.id);
+    if (rejoin && rejoin.session !== this.#sessions.of(remote) && reason !== 'replaced' && reason !== 'refused') {
+      // The call of its earlier session ended: the newer session it announced is called now.
+      this.#rejoined.delete(remote.id);
+      if (!this.#connections.has(remote.id)) return void this.#onAnnounce(remote.id, rejoin);
+    }
+    if (reason !== 'failed' && reason !== 'vanished') return;
     // The path may have broken while the peer lives: offer a rebuild through the broker, a few times at most.
     const now = Date.now();
     const recent = (this.#rebuilds.get(remote.id) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);

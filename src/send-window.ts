@@ -1,6 +1,15 @@
-/** Pause sending above this many buffered bytes; resume below the low mark. */
-export const HIGH_WATER = 4 * 1024 * 1024;
-export const LOW_WATER = 1024 * 1024;
+/**
+ * Pause sending above `high` buffered bytes; resume below `low` (the channel's
+ * `bufferedAmountLowThreshold`). Settled by the bench's window sweep
+ * (`BENCH_ONLY=sweep npm run bench`, README "Performance").
+ */
+export const WINDOW = { high: 4 * 1024 * 1024, low: 1024 * 1024 };
+
+/** @internal The bench's window sweep sets other marks (channels attached later use them). */
+export function tuneSendWindow(high: number, low: number): void {
+  WINDOW.high = high;
+  WINDOW.low = Math.min(low, high);
+}
 /** The high mark where bufferedAmount is reported late. */
 const LAGGING_HIGH_WATER = 1024 * 1024;
 /** Longest wait for bufferedamountlow before bufferedAmount is looked at again. */
@@ -36,7 +45,7 @@ export class SendWindow {
   async room(): Promise<boolean> {
     const dc = this.#dc;
     // Where the figure comes late, stay well below the point where a send would overrun.
-    const high = this.#lagging ? LAGGING_HIGH_WATER : HIGH_WATER;
+    const high = this.#lagging ? Math.min(LAGGING_HIGH_WATER, WINDOW.high) : WINDOW.high;
     let stale = 0;
     while (dc.readyState === 'open' && dc.bufferedAmount + this.#unreported > high) {
       const reported = dc.bufferedAmount;

@@ -1,7 +1,10 @@
 // Markdown table and a hand-written SVG chart from compare.mjs's results.
 import { renderTrace } from './trace.mjs';
-const LIBS = ['peerix', 'trystero', 'peerjs', 'simple-peer'];
-const COLORS = { peerix: '#1f6feb', trystero: '#8250df', peerjs: '#d29922', 'simple-peer': '#2da44e', raw: '#6e7781' };
+const ALL_LIBS = ['peerix', 'peerix-base', 'trystero', 'peerjs', 'simple-peer'];
+/** The columns: `peerix-base` only in a run with BENCH_BASE. */
+let LIBS = ALL_LIBS;
+const columnsFor = (res) => (LIBS = ALL_LIBS.filter((l) => l !== 'peerix-base' || res.settings?.base));
+const COLORS = { peerix: '#1f6feb', 'peerix-base': '#79c0ff', trystero: '#8250df', peerjs: '#d29922', 'simple-peer': '#2da44e', raw: '#6e7781' };
 
 const ms = (x) => (x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 const fail = (r) => `failed: ${r.failed}`;
@@ -21,6 +24,7 @@ function ratios(peerix, others, value) {
 }
 
 export function renderMarkdown(res) {
+  columnsFor(res);
   const out = [];
   const m = res.machine;
   out.push(`# Peerix beside other P2P libraries`);
@@ -94,6 +98,16 @@ export function renderMarkdown(res) {
     out.push('');
   }
 
+  if (res.sweep) {
+    const raw = res.sweep.raw;
+    out.push('## Send window sweep: Peerix, 64 KiB messages with onProgress (MB/s, median; × raw)', '');
+    out.push(`Raw RTCDataChannel between the window runs: ${ok(raw) ? `${raw.median.toFixed(1)} MB/s (${raw.min.toFixed(1)}–${raw.max.toFixed(1)}, ${raw.runs} runs)` : raw?.failed ?? '—'}. High mark : low mark (\`bufferedAmountLowThreshold\`).`, '');
+    out.push(table(['window', 'MB/s (min–max)', '× raw'], Object.entries(res.sweep.windows).map(([name, r]) => [
+      name,
+      ok(r) ? `${r.median.toFixed(1)} (${r.min.toFixed(1)}–${r.max.toFixed(1)})` : `failed: ${r.failed}`,
+      ok(r) && ok(raw) ? `${(r.median / raw.median).toFixed(2)}×` : '—',
+    ])), '');
+  }
   if (Object.keys(res.throughput).length) {
     out.push(`## Data channel throughput, 32 MiB between two pages (MB/s, median of ${res.settings.throughputRuns}; × raw)`);
     out.push('');
@@ -150,6 +164,7 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Three panels: mesh time per N, throughput × raw, signaling bytes for 2 peers in turn. */
 export function renderSvg(res) {
+  columnsFor(res);
   const W = 960;
   const panelH = 230;
   const parts = [];

@@ -1,36 +1,7 @@
-// Peerix in the bench: MqttDriver over mqtt.js (MQTT 5), encryption and compression on (defaults).
-import mqtt from 'mqtt';
+// Peerix (this tree) in the bench: see peerix-page.js.
 import { Peer } from '../../src/index.ts';
 import { MqttDriver } from '../../src/drivers/mqtt.ts';
-import { install } from './common.js';
+import { tuneSendWindow } from '../../src/send-window.ts';
+import { installPeerix } from './peerix-page.js';
 
-let peer;
-let client;
-install({
-  name: 'peerix',
-  async join({ room, urls, stream }, hooks) {
-    // writeCache: false — mqtt.js otherwise builds 65,536 number buffers on the first write, in the join's critical path.
-    client = mqtt.connect(urls.mqtt, { protocolVersion: 5, writeCache: false });
-    peer = new Peer({ driver: new MqttDriver({ client, prefix: 'peerix/' }) });
-    peer.open({ label: 'data' });
-    peer.on('channel:open', ({ remote, label }) => label === 'data' && hooks.open(remote.id));
-    peer.on('channel:message', ({ data }) => hooks.data(typeof data === 'string' ? data.length : data.byteLength));
-    peer.on('stream:add', ({ remote, stream }) => hooks.stream(remote.id, stream));
-    peer.on('error', ({ error }) => console.warn('peerix', error.code, error.message));
-    if (stream) peer.share({ label: 'camera', stream });
-    await peer.join({ room, metadata: { name: 'bench' } });
-    hooks.joined();
-  },
-  async sendBulk(message, count, progress) {
-    const sends = [];
-    for (let i = 0; i < count; i++) {
-      let last = 0;
-      sends.push(peer.send(message, { label: 'data', onProgress: ({ sent }) => { progress(sent - last); last = sent; } }));
-    }
-    await Promise.all(sends);
-  },
-  async leave() {
-    await peer?.leave();
-    client?.end(true);
-  },
-});
+installPeerix('peerix', { Peer, MqttDriver, tune: ({ high, low }) => tuneSendWindow(high, low) });

@@ -103,12 +103,12 @@ const consoleDebug = console.debug.bind(console);
 console.debug = (...args) => {
   const [first, , ...rest] = args;
   if (typeof first === 'string' && first.startsWith('%cpeerix')) {
-    // Ids, rooms and sizes differ on every run: "receive Offer from 3fA_x9Qk" → "receive Offer from …".
+    // Ids, rooms and sizes differ on every run: "receive BrokerOffer from 3fA_x9Qk" → "receive BrokerOffer from …" (message kinds kept).
     const text = rest
       .map(String)
       .join(' ')
       .replace(/joined \S+/, 'joined …')
-      .replace(/[\w-]+/g, (word) => (/^\d+$/.test(word) ? 'N' : word.length >= 8 && /.[\dA-Z_-]/.test(word) ? '…' : word));
+      .replace(/[\w-]+/g, (word) => (/^\d+$/.test(word) ? 'N' : /^Broker[A-Z][a-z]+$/.test(word) ? word : word.length >= 8 && /.[\dA-Z_-]/.test(word) ? '…' : word));
     mark(0, `peerix: ${text}`);
   }
   consoleDebug(...args);

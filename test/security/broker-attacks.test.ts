@@ -180,11 +180,7 @@ describe('security: broker-level attacks', () => {
     await Promise.all([victim.leave(), other.leave()]);
   });
 
-  // Skipped on purpose, not silently: it fails today (the peer that stayed ignores the new
-  // session's announce because the old call still looks healthy, then gets the goodbye, and
-  // nobody calls again). The fix belongs in src/membership.ts (owner: speed); it is written out
-  // in the #10 audit report. Un-skip it with that change.
-  it.skip('a peer that leaves and joins again at once is called again by the peer that stayed (its announce may beat its goodbye)', async function () {
+  it('a peer that leaves and joins again at once is called again by the peer that stayed (its announce may beat its goodbye)', async function () {
     this.timeout(30000);
     const broker = new HostileBroker();
     const r = room();
@@ -198,6 +194,25 @@ describe('security: broker-level attacks', () => {
     await until(() => rejoins.connections.get(stays.id)?.state === 'connected' && stays.connections.get(rejoins.id)?.state === 'connected', 'connected in the new session');
     expect(stays.connections.get(rejoins.id)).to.not.equal(old);
     await Promise.all([stays.leave(), rejoins.leave()]);
+  });
+
+  it('an announce of a new session in a connected peer\'s name (any member can seal one) leaves the call up', async function () {
+    this.timeout(20000);
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const [a, b] = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+    await a.join({ room: r });
+    await b.join({ room: r });
+    await until(() => b.connections.get(a.id)?.state === 'connected' && a.connections.get(b.id)?.state === 'connected', 'connected');
+    const remote = b.connections.get(a.id)!;
+    const { roomKey } = await roomKeys(r, 's');
+    const aForged = { publicKey: fromB64url(a.id), session: crypto.getRandomValues(new Uint8Array(8)) };
+    broker.inject([ns], await seal({ kind: KIND.Announce, body: new Uint8Array(0), sender: aForged, key: roomKey, ns }));
+    await pause(800);
+    expect(b.connections.get(a.id)).to.equal(remote);
+    expect(remote.state).to.equal('connected');
+    await Promise.all([a.leave(), b.leave()]);
   });
 
   it('a peer on the old protocol version gets a clear ERR_VERSION naming it', async () => {

@@ -1,0 +1,64 @@
+/**
+ * Who offers when two peers announce at about the same time. Each peer subscribes before it announces, so the later announce
+ * always reaches the earlier announcer, while the earlier one reaches the later
+ * announcer only if it had subscribed in time. So the earlier announcer offers
+ * (like a member calling a newcomer) and the later one waits for that offer —
+ * no fixed hold on either side, and one offer per pair. Sender clocks differ a
+ * little: if both end up waiting, the wait's fallback offers; if both offer,
+ * perfect negotiation settles the collision.
+ */
+
+/** Our own announce counts as "just now" for this long: beyond it the other is a newcomer we call. */
+export const RECENT_ANNOUNCE_MS = 3000;
+
+export interface GlareInput {
+  localId: string;
+  remoteId: string;
+  /** When we announced (our clock; 0: never). */
+  announcedAt: number;
+  /** The sender time of their announce (their clock). */
+  theirAnnounce: number;
+  now: number;
+}
+
+/** 'offer': we call now; 'wait': the other side calls us (we offer only if it does not, after a fallback). */
+export function glareDecision({ localId, remoteId, announcedAt, theirAnnounce, now }: GlareInput): 'offer' | 'wait' {
+  if (!announcedAt || now - announcedAt >= RECENT_ANNOUNCE_MS) return 'offer';
+  if (theirAnnounce < announcedAt) return 'wait';
+  if (theirAnnounce > announcedAt) return 'offer';
+  return localId < remoteId ? 'offer' : 'wait';
+}
+
+/**
+ * The waits of 'wait' decisions, one per remote id: each ends when that remote's
+ * offer made a connection (`settle`), when a newer wait for it replaces it, at
+ * `clear`, or after the fallback time, when the waiter offers itself.
+ */
+export class OfferWaits {
+  readonly #waits = new Map<string, (offer: boolean) => void>();
+
+  /** Resolves true when the fallback time passed with no offer (we offer now), false otherwise. */
+  wait(id: string, fallbackMs: number): { done: Promise<boolean>; cancel: () => void } {
+    this.#waits.get(id)?.(false);
+    let end: (offer: boolean) => void = () => {};
+    const done = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => end(true), fallbackMs);
+      end = (offer) => {
+        clearTimeout(timer);
+        if (this.#waits.get(id) === end) this.#waits.delete(id);
+        resolve(offer);
+      };
+    });
+    this.#waits.set(id, end);
+    return { done, cancel: () => end(false) };
+  }
+
+  /** `id`'s offer made a connection: its wait ends without an offer of ours. */
+  settle(id: string): void {
+    this.#waits.get(id)?.(false);
+  }
+
+  clear(): void {
+    for (const end of [...this.#waits.values()]) end(false);
+  }
+}
