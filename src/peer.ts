@@ -12,6 +12,8 @@ import { resolveLimits, type RemoteLimits } from './limits.js';
 import { createIdentity, type Identity } from './signaling/crypto.js';
 import { ReplayCache } from './signaling/replay.js';
 import { Signaler } from './signaling/signaler.js';
+import { Uplink } from './uplink.js';
+import { DEFAULT_UPLINK_BUDGET } from './uplink-budget.js';
 import type {
   JoinOptions,
   Metadata,
@@ -46,6 +48,7 @@ export class Peer extends Emitter<PeerEvents> {
   /** Replay memory of this identity, kept across joins. */
   #replay = new ReplayCache();
   #membership: Membership;
+  #uplink: Uplink;
 
   #identity: Identity | null = null;
   #state: PeerState = 'idle';
@@ -99,6 +102,11 @@ export class Peer extends Emitter<PeerEvents> {
       },
       error: ({ error }) => this.#error(error),
     };
+    const budget = options.uplinkBudget ?? DEFAULT_UPLINK_BUDGET;
+    if (typeof budget !== 'number' || !(budget >= 0) || !Number.isFinite(budget)) {
+      throw new PeerixError('ERR_INVALID_ARGUMENT', 'options.uplinkBudget must be a number of bits per second ≥ 0 (0 = no limit)');
+    }
+    this.#uplink = new Uplink(budget);
     this.#host = this.#makeHost();
     this.#membership = new Membership(
       {
@@ -128,6 +136,11 @@ export class Peer extends Emitter<PeerEvents> {
   /** `idle`, `joining`, `joined` or `leaving`. */
   get state(): PeerState {
     return this.#state;
+  }
+
+  /** Bits per second for all video sent, all connections together (0 = no limit). */
+  get uplinkBudget(): number {
+    return this.#uplink.budget;
   }
 
   /** The room joined, or an empty string. */
@@ -298,6 +311,7 @@ export class Peer extends Emitter<PeerEvents> {
       channelOptions: () => peer.#channelOptions.values(),
       shares: () => peer.#liveShares(),
       onDisposed: (remote, reason) => peer.#membership.disposed(remote, reason),
+      videoChanged: (target) => peer.#uplink.changed(target),
     };
   }
 
