@@ -102,11 +102,7 @@ export class Peer extends Emitter<PeerEvents> {
       },
       error: ({ error }) => this.#error(error),
     };
-    const budget = options.uplinkBudget ?? DEFAULT_UPLINK_BUDGET;
-    if (typeof budget !== 'number' || !(budget >= 0) || !Number.isFinite(budget)) {
-      throw new PeerixError('ERR_INVALID_ARGUMENT', 'options.uplinkBudget must be a number of bits per second ≥ 0 (0 = no limit)');
-    }
-    this.#uplink = new Uplink(budget);
+    this.#uplink = new Uplink(checkBudget(options.uplinkBudget ?? DEFAULT_UPLINK_BUDGET));
     this.#host = this.#makeHost();
     this.#membership = new Membership(
       {
@@ -138,9 +134,13 @@ export class Peer extends Emitter<PeerEvents> {
     return this.#state;
   }
 
-  /** Bits per second for all video sent, all connections together (0 = no limit). */
+  /** Bits per second for all video sent, all connections together (0 = no limit); settable at any time. */
   get uplinkBudget(): number {
     return this.#uplink.budget;
+  }
+
+  set uplinkBudget(value: number) {
+    this.#uplink.budget = checkBudget(value);
   }
 
   /** The room joined, or an empty string. */
@@ -332,6 +332,13 @@ export class Peer extends Emitter<PeerEvents> {
     const remote = error.peerId ? this.connections.get(error.peerId) : undefined;
     this.emit('error', { error, ...(remote ? { remote } : {}), ...(error.peerId ? { peerId: error.peerId } : {}) });
   }
+}
+
+function checkBudget(budget: unknown): number {
+  if (typeof budget !== 'number' || !(budget >= 0) || !Number.isFinite(budget)) {
+    throw new PeerixError('ERR_INVALID_ARGUMENT', 'uplinkBudget must be a number of bits per second ≥ 0 (0 = no limit)');
+  }
+  return budget;
 }
 
 function stopTracks(stream: MediaStream, keep?: MediaStream): void {

@@ -14,17 +14,32 @@ export interface UplinkTarget {
  * sender gets its share (`uplink-budget.ts` says how much and at what size).
  */
 export class Uplink {
-  readonly budget: number;
+  #budget: number;
   #targets = new Set<UplinkTarget>();
   #scheduled = false;
 
   constructor(budget: number) {
-    this.budget = budget;
+    this.#budget = budget;
+  }
+
+  /** Bits per second for all video senders together (0 = no limit); a change re-divides it. */
+  get budget(): number {
+    return this.#budget;
+  }
+
+  set budget(value: number) {
+    if (value === this.#budget) return;
+    this.#budget = value;
+    this.#schedule();
   }
 
   /** `target`'s video senders changed (it is forgotten once it has none). */
   changed(target: UplinkTarget): void {
     this.#targets.add(target);
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
     queueMicrotask(() => {
@@ -47,7 +62,7 @@ export class Uplink {
       for (const s of list) s.screen ? screens++ : cameras++;
     }
     for (const [target, list] of shares) {
-      for (const s of list) target.setBudget(s.label, budgetParameters(this.budget, cameras, screens, s.screen));
+      for (const s of list) target.setBudget(s.label, budgetParameters(this.#budget, cameras, screens, s.screen));
     }
   }
 }

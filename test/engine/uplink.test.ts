@@ -98,7 +98,7 @@ describe('uplink: stats, budget and receiver requests', () => {
     await leaveAll([a, b]);
   });
 
-  it('uplinkBudget 0 sets no limit; a bad value is refused', async function () {
+  it('uplinkBudget 0 sets no limit, it can change while joined; a bad value is refused', async function () {
     this.timeout(30000);
     expect(() => new Peer({ uplinkBudget: -1 })).to.throw(/uplinkBudget/);
     const driver = new MemoryDriver();
@@ -110,6 +110,11 @@ describe('uplink: stats, budget and receiver requests', () => {
     await until(() => pc.getSenders().some((s) => s.track?.kind === 'video'), 'a video sender');
     await sleep(300);
     expect(encoding(a, b)!.maxBitrate).to.equal(undefined);
+    a.uplinkBudget = 500_000; // settable at any time: re-divided at once
+    await until(() => encoding(a, b)?.maxBitrate === 500_000, 'the new budget applied');
+    expect(() => (a.uplinkBudget = Number.NaN)).to.throw(/uplinkBudget/);
+    a.uplinkBudget = 0;
+    await until(() => encoding(a, b)?.maxBitrate === undefined, 'the limit lifted');
     stream.getTracks().forEach((t) => t.stop());
     await leaveAll([a, b]);
   });
