@@ -149,6 +149,7 @@ export class PeerixRemoteVideos extends PeerixMember {
         key: t.key,
         remote: t.remote,
         label: t.label,
+        stream: t.stream,
         screen: t.label === this.screenLabel,
         element: root.querySelector(`figure[data-key="${CSS.escape(t.key)}"]`),
       })),

@@ -8,6 +8,7 @@ export interface RequestTile {
   key: string;
   remote: RemotePeer;
   label: string;
+  stream: MediaStream;
   /** The tile's element (observed for visibility and size), once rendered. */
   element: Element | null;
   /** Screen shares keep their video whatever `max-videos` says. */
@@ -73,15 +74,17 @@ export class VideoRequests {
     for (const seen of this.#seen.values()) this.#observe(seen);
   }
 
-  /** Stops observing (when the element disconnects); requests already sent stay until the tiles go. */
+  /** Stops observing (when the element disconnects) and lifts every request it made: what it does not show, another view may. */
   stop(): void {
     this.#started = false;
+    for (const seen of this.#seen.values()) this.#lift(seen);
+    this.#seen.clear();
+    this.#spokeAt.clear();
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#intersection?.disconnect();
     this.#resize?.disconnect();
     this.#intersection = this.#resize = null;
     this.#byElement.clear();
-    for (const seen of this.#seen.values()) seen.element = null;
   }
 
   /** The tiles on show now (call after each render). */
@@ -90,6 +93,7 @@ export class VideoRequests {
     for (const [key, seen] of this.#seen) {
       if (keys.has(key)) continue;
       this.#unobserve(seen);
+      this.#lift(seen);
       this.#seen.delete(key);
       this.#spokeAt.delete(key);
     }
@@ -155,6 +159,18 @@ export class VideoRequests {
       .sort((a, b) => b.at - a.at || a.i - b.i)
       .slice(0, this.maxVideos);
     return new Set([...tiles.filter((t) => t.screen).map((t) => t.key), ...ranked.map((r) => r.key)]);
+  }
+
+  /** A tile no longer on show here: the sender goes back to sending everything (while it still shares that stream). */
+  #lift(seen: Seen): void {
+    const { remote, label, stream } = seen.tile;
+    if (seen.sent === '' || seen.sent === '{}' || remote.state !== 'connected' || !remote.streams.includes(stream)) return;
+    seen.sent = '';
+    try {
+      remote.request(label, {});
+    } catch {
+      // closed meanwhile
+    }
   }
 
   #observe(seen: Seen): void {

@@ -41,7 +41,7 @@ describe('<peerix-remote-videos> receiver requests', () => {
     expect([0, 1, 180, 181, 360, 500, 720, 721, 2000].map(heightStep)).to.deep.equal([0, 180, 180, 360, 360, 720, 720, 0, 0]);
   });
 
-  it('a tile scrolled off-screen or a hidden page stops its video; back on screen it flows again; audio never stops', async function () {
+  it('a tile scrolled off-screen or a hidden page stops its video; back on screen (or the element gone) it flows again; audio never stops', async function () {
     this.timeout(120000);
     const room = uniqueRoom('requests');
     const wrapper = await fixture(html`<div>
@@ -75,6 +75,12 @@ describe('<peerix-remote-videos> receiver requests', () => {
       document.dispatchEvent(new Event('visibilitychange'));
     }
     await until(() => encoding(a, b)?.active !== false, 'resumed when visible');
+
+    // An element that goes away lifts what it asked: another view may show the stream.
+    videos.style.cssText = 'display:block; width: 900px; position: fixed; left: 0; top: -5000px';
+    await until(() => encoding(a, b)?.active === false, 'paused off-screen again');
+    videos.remove();
+    await until(() => encoding(a, b)?.active !== false, 'resumed once the element is gone');
   });
 
   it('a small tile asks for a lower resolution', async function () {
