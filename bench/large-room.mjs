@@ -45,12 +45,12 @@ const engine = (
 const page = `<!doctype html><meta charset="utf-8"><title>peer</title><script type="module">
 import { Peer, BroadcastChannelDriver } from '/peerix.js';
 const q = new URLSearchParams(location.search);
-const state = (window.bench = { connections: 0, created: 0, error: '' });
+const state = (window.bench = { connections: 0, created: 0, errors: [] });
 window.start = async () => {
   const peer = new Peer({ driver: new BroadcastChannelDriver(), uplinkBudget: Number(q.get('budget')) });
   window.peer = peer;
   peer.on('connection:new', () => state.created++);
-  peer.on('error', ({ error }) => (state.error = error.code));
+  peer.on('error', ({ error }) => state.errors.length < 20 && state.errors.push(error.code + ': ' + error.message));
   const stream = await navigator.mediaDevices.getUserMedia({ video: { height: Number(q.get('height')) }, audio: q.get('audio') === '1' });
   peer.share({ label: 'camera', stream });
   await peer.join({ room: q.get('room'), metadata: { name: q.get('name') } });
@@ -66,7 +66,7 @@ window.sample = async () => {
       if (r.type === 'outbound-rtp' && r.kind === 'video') encoded += r.framesEncoded ?? 0;
     });
   }
-  return { decoded, encoded, sendBitrate, heights, created: state.created, error: state.error };
+  return { decoded, encoded, sendBitrate, heights, created: state.created, errors: state.errors };
 };
 </script>`;
 
@@ -159,7 +159,7 @@ async function run(n, budget) {
       encodedFps: round(encoded / seconds),
       cpuPercentOfMachine: round((100 * cpu) / seconds / cpus().length),
       cpuMsPerDecodedFrame: decoded ? round((1000 * cpu) / decoded, 2) : null,
-      errors: [...new Set(after.map((a) => a.error).filter(Boolean))],
+      errors: [...new Set(after.flatMap((a) => a.errors))],
     };
   } finally {
     await browser.close();

@@ -221,11 +221,21 @@ export class LocalMedia {
     const { entry } = share;
     const wanted = video ? combineParameters(entry.videoParameters, share.budget, wantParameters(share.want, sender.track?.getSettings().height)) : entry.audioParameters;
     if (!wanted || (video && !entry.videoParameters && !share.budget && !share.want)) return;
-    try {
-      if (!share.senders.includes(sender) || this.#hooks.connection.signalingState === 'closed') return;
-      await sender.setParameters(writeEncodings(sender.getParameters(), wanted, video));
-    } catch (error) {
-      this.#hooks.error(toPeerixError(error, 'ERR_MEDIA', 'setParameters failed', this.#hooks.peerId));
+    // A negotiation finishing between getParameters() and setParameters() (Chromium caches
+    // the former within a task) makes the latter refuse "modified RTCP parameters": read again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (this.#disposed || !share.senders.includes(sender) || this.#hooks.connection.signalingState === 'closed') return;
+        await sender.setParameters(writeEncodings(sender.getParameters(), wanted, video));
+        return;
+      } catch (error) {
+        if (attempt < 3 && (error as { name?: string })?.name === 'InvalidModificationError') {
+          await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+          continue;
+        }
+        this.#hooks.error(toPeerixError(error, 'ERR_MEDIA', 'setParameters failed', this.#hooks.peerId));
+        return;
+      }
     }
   }
 }
