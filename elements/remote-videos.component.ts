@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Peer, RemotePeer } from '../src/index.js';
@@ -9,6 +9,7 @@ import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
 import { fullscreenIcon, pipIcon } from './icons.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
+import { VideoRequests } from './remote-videos.requests.js';
 
 interface Tile {
   key: string;
@@ -30,13 +31,16 @@ const SPEAKING_HOLD = 400;
 /**
  * @summary The other peers' streams: a tile each, with name, muted, camera-off,
  * speaking and connection indicators, in a grid that adapts to the count.
- * Screen shares are shown large.
+ * Screen shares are shown large. It asks each sender for only what it shows
+ * (`RemotePeer.request`): no video for a tile off-screen or while the page is
+ * hidden, and a lower resolution for a small tile.
  * @tag peerix-remote-videos
  *
  * @attr count - Reflected, read-only: the number of tiles.
  * @attr speaking - Reflected: someone is speaking.
  * @attr layout - `grid` (default: equal tiles) or `speaker` (one large tile — a screen share, else whoever spoke loudest last — above a strip of small ones).
  * @attr screen-label - The stream label shown large (default `screen`).
+ * @attr max-videos - Video for at most this many camera tiles, those of the most recent speakers; the others show name and avatar and keep their sound, and their senders stop sending video to this peer (default 0: no limit; screen shares always keep theirs).
  * @attr speaking-threshold - Audio level (RMS, 0–1) above which someone is speaking (default 0.02).
  * @attr muted-text - Text of the muted badge (default "Muted").
  * @attr recording-text - Text of the badge on the tile of a peer who records the call (default "Recording").
@@ -54,7 +58,7 @@ const SPEAKING_HOLD = 400;
  * @slot empty - Replaces the text shown while nobody shares a stream.
  *
  * @csspart grid - The grid of tiles.
- * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording` and `screen` on tiles in that state, and `featured` on the large tile of the speaker layout.
+ * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording`, `screen` and `paused` (no video past `max-videos`) on tiles in that state, and `featured` on the large tile of the speaker layout.
  * @csspart video - Every remote `<video>`.
  * @csspart name - The sender's name.
  * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
@@ -82,6 +86,7 @@ export class PeerixRemoteVideos extends PeerixMember {
   @property({ type: Boolean, reflect: true }) speaking = false;
   @property({ reflect: true }) layout: 'grid' | 'speaker' = 'grid';
   @property({ attribute: 'screen-label' }) screenLabel = 'screen';
+  @property({ type: Number, attribute: 'max-videos' }) maxVideos = 0;
   @property({ type: Number, attribute: 'speaking-threshold' }) speakingThreshold = 0.02;
   @property({ attribute: 'muted-text' }) mutedText = 'Muted';
   @property({ attribute: 'camera-off-text' }) cameraOffText = 'Camera off';
@@ -105,6 +110,9 @@ export class PeerixRemoteVideos extends PeerixMember {
   #meters = new Map<string, Meter>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #buffer: Float32Array<ArrayBuffer> | null = null;
+  #requests = new VideoRequests();
+  /** Tiles whose video this element asked not to receive (`max-videos`): shown as camera-off. */
+  @state() private _paused = new Set<string>();
 
   /** The remote streams on show. */
   get tiles(): ReadonlyArray<Readonly<Tile>> {
@@ -116,12 +124,36 @@ export class PeerixRemoteVideos extends PeerixMember {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('fullscreenchange', this.#rerender);
+    this.#requests.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('fullscreenchange', this.#rerender);
     this.#stopMeters();
+    this.#requests.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    this.#requests.maxVideos = this.maxVideos > 0 ? Math.floor(this.maxVideos) : 0;
+    const paused = this.#requests.paused(this._tiles.map((t) => ({ key: t.key, screen: t.label === this.screenLabel })));
+    if (paused.size !== this._paused.size || [...paused].some((k) => !this._paused.has(k))) this._paused = paused;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const root = this.renderRoot;
+    this.#requests.tiles(
+      this._tiles.map((t) => ({
+        key: t.key,
+        remote: t.remote,
+        label: t.label,
+        stream: t.stream,
+        screen: t.label === this.screenLabel,
+        element: root.querySelector(`figure[data-key="${CSS.escape(t.key)}"]`),
+      })),
+    );
   }
 
   /** Starts a video; when the browser blocks it with sound, plays it muted and asks for a click. */
@@ -265,7 +297,13 @@ export class PeerixRemoteVideos extends PeerixMember {
       let sum = 0;
       for (const v of this.#buffer) sum += v * v;
       const rms = Math.sqrt(sum / size);
-      if (rms > this.speakingThreshold) meter.lastLoud = now;
+      if (rms > this.speakingThreshold) {
+        if (now - meter.lastLoud >= SPEAKING_HOLD) {
+          this.#requests.spoke(key);
+          if (this.maxVideos > 0) this.requestUpdate();
+        }
+        meter.lastLoud = now;
+      }
       const muted = this.#states?.get(this._tiles.find((t) => t.key === key)?.remote.id ?? '').muted ?? false;
       if (!muted && now - meter.lastLoud < SPEAKING_HOLD) speaking.add(key);
       if (!muted && rms > loudest) [loudest, speaker] = [rms, key];
@@ -304,10 +342,11 @@ export class PeerixRemoteVideos extends PeerixMember {
     const recording = !screen && state.recording;
     const muted = !screen && state.muted;
     const cameraOff = !screen && state.cameraOff;
+    const paused = this._paused.has(tile.key);
     const speaking = this._speaking.has(tile.key);
     const name = remoteName(remote);
     const connected = remote.state === 'connected';
-    const parts = ['tile', featured && 'featured', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording'].filter(Boolean).join(' ');
+    const parts = ['tile', featured && 'featured', screen && 'screen', muted && 'muted', cameraOff && 'camera-off', speaking && 'speaking', recording && 'recording', paused && 'paused'].filter(Boolean).join(' ');
     return html`<figure
       class=${screen ? 'tile screen' : 'tile'}
       part=${parts}
@@ -316,6 +355,7 @@ export class PeerixRemoteVideos extends PeerixMember {
       ?camera-off=${cameraOff}
       ?recording=${recording}
       ?featured=${featured}
+      ?paused=${paused}
       data-key=${tile.key}
       data-peer=${remote.id}
       data-label=${label}
@@ -326,12 +366,12 @@ export class PeerixRemoteVideos extends PeerixMember {
         ${srcObject(stream)}
         autoplay
         playsinline
-        ?hidden=${cameraOff}
+        ?hidden=${cameraOff || paused}
         @loadedmetadata=${this.#play}
         @enterpictureinpicture=${this.#rerender}
         @leavepictureinpicture=${this.#rerender}
       ></video>
-      ${cameraOff ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
+      ${cameraOff || paused ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
       <figcaption>
         <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>
         ${muted ? html`<span class="badge" part="badge muted-badge">${this.mutedText}</span>` : nothing}

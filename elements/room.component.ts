@@ -40,6 +40,7 @@ function parseIceServers(value: string | null): RTCIceServer[] | undefined {
  * @attr token - A token for drivers that need one (MQTT password, NATS token, Centrifugo JWT, Socket.IO `auth.token`, SSE bearer).
  * @attr key - A key for drivers that need one (Supabase anon key; MQTT username with `token`).
  * @attr with-credentials - SSE: send cookies with the stream and the publishes.
+ * @attr uplink-budget - Bits per second for all the video this peer sends, all connections together (default 3000000; 0 = no limit): divided among the other peers as they join and leave. Can change at any time.
  * @attr manual - Do not join by itself: call `join()` and `leave()`.
  * @attr state - Reflected, read-only: `idle`, `loading`, `ready`, `joining`, `joined`, `leaving` or `error`.
  *
@@ -74,6 +75,8 @@ export class PeerixRoom extends LitElement {
   @property() key = '';
   @property({ type: Boolean, attribute: 'with-credentials' }) withCredentials = false;
   @property({ type: Boolean }) manual = false;
+  /** Bits per second for all video sent (attribute `uplink-budget`); `undefined` = the engine's default (3 Mbit/s), 0 = no limit. */
+  @property({ type: Number, attribute: 'uplink-budget' }) uplinkBudget: number | undefined = undefined;
   /** STUN/TURN servers (attribute: JSON). */
   @property({ attribute: 'ice-servers', converter: { fromAttribute: parseIceServers } }) iceServers: RTCIceServer[] | undefined = undefined;
   /** Extra metadata shared with the others (`name` is added to it). */
@@ -130,6 +133,7 @@ export class PeerixRoom extends LitElement {
       return;
     }
     const keys = [...changed.keys()] as string[];
+    if (keys.includes('uplinkBudget')) this.#applyBudget(this.#peer);
     if (keys.some((k) => TRANSPORT.includes(k))) {
       void this.#restart();
     } else if (keys.some((k) => k === 'room' || k === 'name' || k === 'metadata')) {
@@ -210,6 +214,7 @@ export class PeerixRoom extends LitElement {
     let peer: Peer;
     try {
       peer = new Peer({ driver: created.driver, iceServers: this.iceServers, secret: this.secret || undefined });
+      this.#applyBudget(peer);
     } catch (error) {
       created.close();
       this.#setState('error');
@@ -223,6 +228,17 @@ export class PeerixRoom extends LitElement {
     this.#setState('ready');
     this.#provide();
     if ((!this.manual || this.#wantJoin) && this.room) await this.join();
+  }
+
+  /** The `uplink-budget` attribute, when valid, to the peer (a bad value is reported and leaves the budget as it is). */
+  #applyBudget(peer: Peer | null): void {
+    const budget = this.uplinkBudget;
+    if (!peer || budget === undefined || budget === null) return;
+    try {
+      peer.uplinkBudget = budget;
+    } catch (error) {
+      this.#fail(error);
+    }
   }
 
   async #stop(): Promise<void> {

@@ -19,9 +19,12 @@ export type {
   SendData,
   SendOptions,
   SendProgress,
+  MediaWant,
   SenderParameters,
   ShareOptions,
 } from './types.js';
+export type { RemoteStats, SentVideoStats } from './remote/stats.js';
+export { DEFAULT_UPLINK_BUDGET } from './uplink-budget.js';
 export { MqttDriver, type MqttDriverOptions } from './drivers/mqtt.js';
 export type { MqttClientLike } from './drivers/mqtt.js';
 export { NatsDriver, type NatsDriverOptions, type NatsConnectionLike } from './drivers/nats.js';

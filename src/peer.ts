@@ -12,6 +12,8 @@ import { resolveLimits, type RemoteLimits } from './limits.js';
 import { createIdentity, type Identity } from './signaling/crypto.js';
 import { ReplayCache } from './signaling/replay.js';
 import { Signaler } from './signaling/signaler.js';
+import { Uplink } from './uplink.js';
+import { DEFAULT_UPLINK_BUDGET } from './uplink-budget.js';
 import type {
   JoinOptions,
   Metadata,
@@ -46,6 +48,7 @@ export class Peer extends Emitter<PeerEvents> {
   /** Replay memory of this identity, kept across joins. */
   #replay = new ReplayCache();
   #membership: Membership;
+  #uplink: Uplink;
 
   #identity: Identity | null = null;
   #state: PeerState = 'idle';
@@ -99,6 +102,7 @@ export class Peer extends Emitter<PeerEvents> {
       },
       error: ({ error }) => this.#error(error),
     };
+    this.#uplink = new Uplink(checkBudget(options.uplinkBudget ?? DEFAULT_UPLINK_BUDGET));
     this.#host = this.#makeHost();
     this.#membership = new Membership(
       {
@@ -128,6 +132,15 @@ export class Peer extends Emitter<PeerEvents> {
   /** `idle`, `joining`, `joined` or `leaving`. */
   get state(): PeerState {
     return this.#state;
+  }
+
+  /** Bits per second for all video sent, all connections together (0 = no limit); settable at any time. */
+  get uplinkBudget(): number {
+    return this.#uplink.budget;
+  }
+
+  set uplinkBudget(value: number) {
+    this.#uplink.budget = checkBudget(value);
   }
 
   /** The room joined, or an empty string. */
@@ -298,6 +311,7 @@ export class Peer extends Emitter<PeerEvents> {
       channelOptions: () => peer.#channelOptions.values(),
       shares: () => peer.#liveShares(),
       onDisposed: (remote, reason) => peer.#membership.disposed(remote, reason),
+      videoChanged: (target) => peer.#uplink.changed(target),
     };
   }
 
@@ -318,6 +332,13 @@ export class Peer extends Emitter<PeerEvents> {
     const remote = error.peerId ? this.connections.get(error.peerId) : undefined;
     this.emit('error', { error, ...(remote ? { remote } : {}), ...(error.peerId ? { peerId: error.peerId } : {}) });
   }
+}
+
+function checkBudget(budget: unknown): number {
+  if (typeof budget !== 'number' || !(budget >= 0) || !Number.isFinite(budget)) {
+    throw new PeerixError('ERR_INVALID_ARGUMENT', 'uplinkBudget must be a number of bits per second ≥ 0 (0 = no limit)');
+  }
+  return budget;
 }
 
 function stopTracks(stream: MediaStream, keep?: MediaStream): void {

@@ -3,12 +3,11 @@ import { Emitter } from './emitter.js';
 import { PeerixError } from './errors.js';
 import type { Channel } from './channel.js';
 import type { RemoteEvents, PartEvent } from './events.js';
-import type { RemoteLimits } from './limits.js';
-import type { Rtc } from './rtc.js';
 import type { CompactDescription, SignalMessage } from './signaling/messages.js';
 import { expandDescription, formatCandidate } from './signaling/sdp.js';
 import { toShareEntry, type ShareEntry, type ShareTarget } from './shares.js';
-import type { ConnectionState, Metadata, OpenOptions, SendData, SendOptions, ShareOptions } from './types.js';
+import type { ConnectionState, MediaWant, Metadata, OpenOptions, SendData, SendOptions, ShareOptions } from './types.js';
+import type { Host } from './remote/host.js';
 import { CandidateBatcher } from './remote/candidates.js';
 import { Channels } from './remote/channels.js';
 import { Liveness, type DisposeReason } from './remote/liveness.js';
@@ -16,6 +15,8 @@ import { LocalMedia } from './remote/local-media.js';
 import { Negotiator } from './remote/negotiator.js';
 import { RemoteMedia } from './remote/remote-media.js';
 import { SignalPath } from './remote/signal-path.js';
+import { toMediaRequest, wantOf } from './remote/media-request.js';
+import { StatsSampler, type RemoteStats } from './remote/stats.js';
 
 export type { DisposeReason } from './remote/liveness.js';
 
@@ -25,29 +26,8 @@ const debug = createDebug('peerix:remote');
 export type PeerEvents = RemoteEvents<RemotePeer>;
 export type PeerEventName = keyof PeerEvents;
 
-/** What a `RemotePeer` needs from its `Peer`. */
-export interface RemoteHost {
-  readonly localId: string;
-  readonly localMetadata: Metadata;
-  readonly rtcConfiguration: RTCConfiguration;
-  /** The WebRTC classes to use (the browser's, or a Node implementation's). */
-  readonly rtc: Rtc;
-  readonly iceCandidateDebounce: number;
-  readonly connectionTimeout: number;
-  readonly heartbeatInterval: number;
-  readonly heartbeatTimeout: number;
-  /** What this remote may make us allocate. */
-  readonly limits: RemoteLimits;
-  /** Publishes a message to this remote through the broker (sealed for its session). */
-  sendBroker(remote: RemotePeer, message: SignalMessage): Promise<void>;
-  /** Re-emits an event of this remote on the `Peer`. */
-  forward<K extends keyof PeerEvents & string>(type: K, payload: PeerEvents[K]): void;
-  /** Data channels and shares opened at the `Peer` level, for a new connection. */
-  channelOptions(): Iterable<OpenOptions>;
-  shares(): Iterable<ShareEntry>;
-  /** The connection ended; `reason` tells whether a rebuild through the broker makes sense. */
-  onDisposed(remote: RemotePeer, reason: DisposeReason): void;
-}
+/** What a `RemotePeer` needs from its `Peer` (src/remote/host.ts). */
+export type RemoteHost = Host<RemotePeer>;
 
 /**
  * One remote peer and the single `RTCPeerConnection` to it. This class is the
@@ -73,6 +53,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #channels: Channels;
   #local: LocalMedia;
   #remote: RemoteMedia;
+  #stats: StatsSampler;
 
   /** @internal Created by `Peer`; `offerer` starts the first negotiation. */
   constructor(host: RemoteHost, id: string, metadata: Metadata, offerer: boolean) {
@@ -161,14 +142,16 @@ export class RemotePeer extends Emitter<PeerEvents> {
       emit,
       error,
     });
-    this.#local = new LocalMedia({
+    const local = (this.#local = new LocalMedia({
       connection: pc,
       peerId,
       inbandOpened: () => path.opened,
       announce: (streams) => path.send({ kind: 'Streams', streams }),
       unshared: (streamId, tracks) => path.send({ kind: 'Unshare', streamId, tracks }),
+      videoChanged: () => host.videoChanged(local),
       error,
-    });
+    }));
+    this.#stats = new StatsSampler(pc, (mid) => local.labelOfMid(mid));
 
     pc.onnegotiationneeded = () => this.#negotiator.negotiationNeeded();
     pc.onicecandidate = (event) => candidates.local(event.candidate);
@@ -239,6 +222,19 @@ export class RemotePeer extends Emitter<PeerEvents> {
   /** Stops sharing a stream (by stream, label or `{ label }`) with this peer. */
   unshare(target: ShareTarget): void {
     this.#local.unshare(target);
+  }
+
+  /** Bitrates (since the previous call), RTT, loss and what video is sent on this connection. */
+  stats(): Promise<RemoteStats> {
+    return this.#stats.sample();
+  }
+
+  /**
+   * Asks this peer to send less (or again all) of the stream it shares as `label`, on this
+   * connection only: `{ video: false }` pauses its video, `{ maxHeight }` caps its height, `{}` lifts both.
+   */
+  request(label: string, want: MediaWant): void {
+    this.#path.send(toMediaRequest(label, want));
   }
 
   // ───────────────────────── from Peer ─────────────────────────
@@ -330,6 +326,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
         return this.dispose('left');
       case 'Negotiate':
         return this.#negotiator.onRequest(message.audio, message.video);
+      case 'MediaRequest':
+        return this.#local.requested(message.label, wantOf(message));
       default:
         this.#error(new PeerixError('ERR_UNEXPECTED', `${message.kind} is not an in-band message`, { peerId: this.id }));
     }

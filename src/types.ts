@@ -71,6 +71,14 @@ export interface PeerOptions {
   maxRemoteStreams?: number;
   /** Transceivers on one connection; a remote's request for more is refused (default 64). */
   maxTransceivers?: number;
+  /**
+   * Bits per second for all video this peer sends, all connections together (default
+   * 3000000; 0 = no limit). Divided among the video senders (a screen share counts as 3
+   * cameras) and re-divided as peers join and leave; a small share also lowers the
+   * resolution and frame rate. Explicit `videoParameters` and receivers' requests still
+   * apply: the stricter wins. See the README's "Room size".
+   */
+  uplinkBudget?: number;
 }
 
 export interface JoinOptions {
@@ -80,6 +88,13 @@ export interface JoinOptions {
 
 /** Sender parameters applied to every encoding of the stream's audio or video tracks. */
 export type SenderParameters = Partial<Pick<RTCRtpEncodingParameters, 'maxBitrate' | 'maxFramerate' | 'scaleResolutionDownBy' | 'active' | 'priority' | 'networkPriority'>>;
+
+/**
+ * What a receiver asks a sender to send of one stream on their connection
+ * (`RemotePeer.request`): `{ video: false }` pauses its video (audio keeps flowing),
+ * `{ maxHeight }` caps the frame height in pixels, `{}` lifts the request.
+ */
+export type MediaWant = { video: false } | { maxHeight: number } | { video?: true };
 
 export interface ShareOptions {
   stream: MediaStream;

@@ -121,7 +121,12 @@ export type SignalMessage =
    * The polite side asks the impolite side to offer (in-band, only the impolite
    * side offers), with how many m-lines of each kind it needs for new tracks.
    */
-  | { kind: 'Negotiate'; audio: number; video: number };
+  | { kind: 'Negotiate'; audio: number; video: number }
+  /**
+   * A receiver asks for less of the stream it knows as `label`, on this connection only:
+   * `off` pauses its video, `maxHeight` caps its height; neither lifts the request.
+   */
+  | { kind: 'MediaRequest'; label: string; off?: boolean; maxHeight?: number };
 
 export type MessageOf<K extends SignalMessage['kind']> = Extract<SignalMessage, { kind: K }>;
 
@@ -164,6 +169,6 @@ export const schemaMatchesTypes: {
   stream: Matches<StreamInfo, typeof STREAM_INFO>;
 } = {
   Announce: true, BrokerOffer: true, BrokerAnswer: true, BrokerCandidates: true, BrokerLeave: true, Description: true, Candidates: true, ChannelOpen: true,
-  ChannelClose: true, Streams: true, Unshare: true, Ping: true, Pong: true, Leave: true, Negotiate: true,
+  ChannelClose: true, Streams: true, Unshare: true, Ping: true, Pong: true, Leave: true, Negotiate: true, MediaRequest: true,
   candidate: true, description: true, ice: true, options: true, stream: true,
 };

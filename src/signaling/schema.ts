@@ -40,6 +40,7 @@ export const Kind = {
   Pong: 23,
   Leave: 24,
   Negotiate: 25,
+  MediaRequest: 26,
 } as const;
 export type KindName = keyof typeof Kind;
 export type KindNumber = (typeof Kind)[KindName];
@@ -227,6 +228,7 @@ export const MESSAGES = {
   Pong: message('Pong', [time]),
   Leave: message('Leave', []),
   Negotiate: message('Negotiate', [count(1, 'audio'), count(2, 'video')]),
+  MediaRequest: message('MediaRequest', [label, field(2, 'off', BOOL, 'flag'), field(3, 'maxHeight', uint(16384, 1), 'optional')]),
 } as const satisfies Record<KindName, MessageSpec>;
 
 // ---------------------------------------------------------------------------

@@ -111,6 +111,9 @@ const samples: SignalMessage[] = [
   { kind: 'Leave' },
   { kind: 'Negotiate', audio: 0, video: 0 },
   { kind: 'Negotiate', audio: 1, video: MAX_ITEMS },
+  { kind: 'MediaRequest', label: 'camera', off: true },
+  { kind: 'MediaRequest', label: nonAscii, maxHeight: 16384 },
+  { kind: 'MediaRequest', label: '' },
 ];
 
 describe('codec', () => {
@@ -192,6 +195,8 @@ describe('codec', () => {
       [Kind.BrokerCandidates, new Writer().message(1, (w) => w.uint(1, 1).uint(5, 1).bytes(6, new Uint8Array(4)).uint(8, 1).uint(9, 4)).finish()], // type enum
       [Kind.Unshare, new Writer().finish()], // stream id missing
       [Kind.Streams, new Writer().message(1, (w) => w.string(2, 'label')).finish()], // stream id missing
+      [Kind.MediaRequest, new Writer().string(1, 'camera').uint(3, 0).finish()], // maxHeight 0
+      [Kind.MediaRequest, new Writer().string(1, 'camera').uint(3, 16385).finish()], // maxHeight past the bound
     ];
     cases.forEach(([kind, body], i) => expect(codeOf(() => decodeMessage(kind, body)), `case ${i}`).to.equal('ERR_DECODE'));
     expect(codeOf(() => decodeMessage(99 as KindNumber, new Uint8Array(0)))).to.equal('ERR_DECODE');

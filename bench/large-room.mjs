@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// How large a video room holds on this machine (issue #14): N pages in one
+// headless Chromium (one browser context, so the pages find each other over
+// the BroadcastChannel driver: no broker), each with the fake camera (and the
+// fake microphone with --audio), join one room one after another.
+//
+// It prints, per run: the time from the first join until every page has a
+// connected connection to every other (time to mesh), connections rebuilt after
+// the mesh formed, then over a measuring window: the video bitrate each page
+// sends (all connections, from RemotePeer.stats()), frames decoded and encoded
+// per second, and the CPU the browser used (all its processes, from /proc) per
+// decoded frame. A figure for the uplink budget on (default 3 Mbit/s) and off.
+//
+//   node bench/large-room.mjs --pages 4,6 --budget 3000000,0 --audio --window 10 --settle 8
+//   options: --pages 4,6,8  --budget 3000000,0  --audio (camera + microphone)
+//            --window 10 (s measured)  --settle 8 (s after the mesh, before measuring)
+//            --height 480 (camera height)  --out bench/results/large-room.json
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../test/browsers.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]?.startsWith('--') ? 'true' : (all[i + 1] ?? 'true')]] : pairs), []));
+const PAGES = (args.pages ?? '4,6').split(',').map(Number);
+const BUDGETS = (args.budget ?? '3000000,0').split(',').map(Number);
+const AUDIO = args.audio === 'true';
+const WINDOW_S = Number(args.window ?? 10);
+const SETTLE_S = Number(args.settle ?? 8);
+const HEIGHT = Number(args.height ?? 480);
+const OUT = args.out ?? join(ROOT, 'bench/results/large-room.json');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const round = (x, digits = 1) => (Number.isFinite(x) ? +x.toFixed(digits) : null);
+
+requireBrowser(CHROMIUM_PATH, 'chromium');
+
+const engine = (
+  await build({ entryPoints: [join(ROOT, 'src/index.ts')], bundle: true, format: 'esm', target: 'es2022', write: false, logLevel: 'error' })
+).outputFiles[0].text;
+
+const page = `<!doctype html><meta charset="utf-8"><title>peer</title><script type="module">
+import { Peer, BroadcastChannelDriver } from '/peerix.js';
+const q = new URLSearchParams(location.search);
+const state = (window.bench = { connections: 0, created: 0, errors: [] });
+window.start = async () => {
+  const peer = new Peer({ driver: new BroadcastChannelDriver(), uplinkBudget: Number(q.get('budget')) });
+  window.peer = peer;
+  peer.on('connection:new', () => state.created++);
+  peer.on('error', ({ error }) => state.errors.length < 20 && state.errors.push(error.code + ': ' + error.message));
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { height: Number(q.get('height')) }, audio: q.get('audio') === '1' });
+  peer.share({ label: 'camera', stream });
+  await peer.join({ room: q.get('room'), metadata: { name: q.get('name') } });
+};
+window.connected = () => [...(window.peer?.connections.values() ?? [])].filter((r) => r.state === 'connected').length;
+window.sample = async () => {
+  let decoded = 0, encoded = 0, sendBitrate = 0, heights = [];
+  for (const remote of window.peer.connections.values()) {
+    const s = await remote.stats();
+    for (const v of s.video) { sendBitrate += v.bitrate; if (v.frameHeight) heights.push(v.frameHeight); }
+    (await remote.connection.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') decoded += r.framesDecoded ?? 0;
+      if (r.type === 'outbound-rtp' && r.kind === 'video') encoded += r.framesEncoded ?? 0;
+    });
+  }
+  return { decoded, encoded, sendBitrate, heights, created: state.created, errors: state.errors };
+};
+</script>`;
+
+const server = createServer((req, res) => {
+  if (req.url?.startsWith('/peerix.js')) {
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    res.end(engine);
+  } else {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(page);
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+/** CPU seconds (user + system) used so far by every process descended from this one. */
+function descendantsCpu() {
+  const tick = 100; // USER_HZ on Linux
+  const procs = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(pid), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const mine = new Set([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, p] of procs) if (!mine.has(pid) && mine.has(p.ppid)) (mine.add(pid), (grew = true));
+  }
+  let total = 0;
+  for (const pid of mine) if (pid !== process.pid) total += procs.get(pid)?.cpu ?? 0;
+  return total;
+}
+
+async function run(n, budget) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+  try {
+    const context = await browser.newContext();
+    const room = `large-${Math.random().toString(36).slice(2)}`;
+    const pages = [];
+    for (let i = 0; i < n; i++) {
+      const p = await context.newPage();
+      await p.goto(`${base}/?room=${room}&name=p${i}&budget=${budget}&height=${HEIGHT}&audio=${AUDIO ? 1 : 0}`);
+      await p.waitForFunction(() => typeof window.start === 'function');
+      pages.push(p);
+    }
+    const t0 = Date.now();
+    for (const p of pages) {
+      await p.evaluate(() => window.start());
+      await sleep(300); // one after another, as people arrive
+    }
+    let meshMs = null;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const counts = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
+      if (counts.every((c) => c === n - 1)) {
+        meshMs = Date.now() - t0;
+        break;
+      }
+      await sleep(200);
+    }
+    await sleep(SETTLE_S * 1000);
+    const before = await Promise.all(pages.map((p) => p.evaluate(() => window.sample())));
+    const cpu0 = descendantsCpu();
+    const w0 = Date.now();
+    await sleep(WINDOW_S * 1000);
+    const after = await Promise.all(pages.map((p) => p.evaluate(() => window.sample())));
+    const cpu = descendantsCpu() - cpu0;
+    const seconds = (Date.now() - w0) / 1000;
+    const decoded = after.reduce((s, a, i) => s + a.decoded - before[i].decoded, 0);
+    const encoded = after.reduce((s, a, i) => s + a.encoded - before[i].encoded, 0);
+    const connected = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
+    const heights = after.flatMap((a) => a.heights);
+    return {
+      pages: n,
+      budget,
+      audio: AUDIO,
+      meshMs,
+      // connection:new beyond one per other page: rebuilds
+      rebuilds: after.reduce((s, a) => s + Math.max(0, a.created - (n - 1)), 0),
+      connectedAtEnd: connected.every((c) => c === n - 1),
+      sendKbitPerPage: round(after.reduce((s, a) => s + a.sendBitrate, 0) / n / 1000, 0),
+      sentFrameHeights: [...new Set(heights)].sort((a, b) => a - b),
+      decodedFps: round(decoded / seconds),
+      encodedFps: round(encoded / seconds),
+      cpuPercentOfMachine: round((100 * cpu) / seconds / cpus().length),
+      cpuMsPerDecodedFrame: decoded ? round((1000 * cpu) / decoded, 2) : null,
+      errors: [...new Set(after.flatMap((a) => a.errors))],
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+const results = [];
+for (const n of PAGES) {
+  for (const budget of BUDGETS) {
+    const r = await run(n, budget);
+    results.push(r);
+    console.log(JSON.stringify(r));
+  }
+}
+server.close();
+writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, window: WINDOW_S, settle: SETTLE_S, height: HEIGHT, results }, null, 2) + '\n');
+console.log(`written ${OUT}`);
