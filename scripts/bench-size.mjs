@@ -82,5 +82,5 @@ rmSync(packDir, { recursive: true, force: true });
 console.log(`\nnpm pack: ${kb(packed.size)} packed, ${kb(packed.unpackedSize)} unpacked, ${packed.entryCount} files`);
 const coreSize = rows.find((r) => r[0].startsWith('engine core'))[2];
 console.log(`\nengine core: ${kb(coreSize)} min+gzip — ${coreSize <= CORE_TARGET ? 'within' : 'OVER'} the 12 KB target`);
-const elements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
-console.log(`elements + Lit: ${kb(elements)} min+gzip — ${elements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);
+const initialElements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
+console.log(`elements + Lit: ${kb(initialElements)} min+gzip — ${initialElements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);
