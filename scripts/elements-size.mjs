@@ -4,6 +4,8 @@
 // code split, so what loads with the page (the entry and what it imports) is told
 // apart from what loads on first use (dynamic imports: the file transfers). The
 // figures are min+gzip (level 9), as in `npm run bench:size`.
+// `--modules`: also each module's minified bytes in what loads with the page
+// (esbuild's metafile), largest first — where the bytes go.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,7 +16,11 @@ import { esbuildMinifyCss } from './minify-css.mjs';
 const CLIENTS = /^(mqtt|@nats-io\/nats-core|socket\.io-client|centrifuge|@supabase\/supabase-js)$/;
 const SRC = resolve('src');
 
-/** `{ initial, lazy, total }` in bytes min+gzip, `initialMin` and `lazyMin` minified only, and `lazyFiles` (name → min+gzip bytes). */
+/**
+ * `{ initial, lazy, total }` in bytes min+gzip, `initialMin` and `lazyMin` minified only,
+ * `lazyFiles` (name → min+gzip bytes) and `modules` (source path → minified bytes it
+ * puts into what loads with the page).
+ */
 export async function elementsSize(entry = 'elements/index.ts') {
   const external = (path, importer) => CLIENTS.test(path) || (path.startsWith('.') && resolve(dirname(importer), path).startsWith(SRC));
   const result = await build({
@@ -51,8 +57,10 @@ export async function elementsSize(entry = 'elements/index.ts') {
   let initialMin = 0;
   let lazyMin = 0;
   const lazyFiles = {};
-  for (const [path] of outputs) {
+  const modules = {};
+  for (const [path, meta] of outputs) {
     if (initial.has(path)) {
+      for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) modules[input] = (modules[input] ?? 0) + bytesInOutput;
       initialSize += gz.get(path);
       initialMin += min.get(path);
     } else {
@@ -61,12 +69,15 @@ export async function elementsSize(entry = 'elements/index.ts') {
       lazyFiles[path.split('/').pop()] = gz.get(path);
     }
   }
-  return { initial: initialSize, lazy, total: initialSize + lazy, initialMin, lazyMin, lazyFiles };
+  return { initial: initialSize, lazy, total: initialSize + lazy, initialMin, lazyMin, lazyFiles, modules };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const { initial, lazy, total, lazyFiles } = await elementsSize();
+  const { initial, lazy, total, lazyFiles, modules } = await elementsSize();
+  if (process.argv.includes('--modules')) {
+    for (const [input, bytes] of Object.entries(modules).sort((a, b) => b[1] - a[1])) console.log(`${String(bytes).padStart(7)}  ${input}`);
+  }
   console.log(`elements + Lit, loaded with the page: ${kb(initial)} min+gzip (target ≤ 28 KB: ${initial <= 28 * 1024 ? 'within' : 'OVER'})`);
   console.log(`loaded on first use: ${kb(lazy)} (${Object.entries(lazyFiles).map(([name, size]) => `${name} ${kb(size)}`).join(', ')})`);
   console.log(`all of it: ${kb(total)}`);
