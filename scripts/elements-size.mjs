@@ -31,7 +31,9 @@ export async function elementsSize(entry = 'elements/index.ts') {
     minify: true,
     format: 'esm',
     platform: 'browser',
-    target: 'es2020',
+    // As the CDN file is built: rollup over tsc's ES2022 output (tsconfig.json), terser
+    // leaving it ES2022 — so private `#fields` stay native, not WeakMap helpers.
+    target: 'es2022',
     write: false,
     metafile: true,
     logLevel: 'silent',
