@@ -90,7 +90,7 @@ export async function elementsByModule(entry = 'elements/index.ts') {
     initial.add(path);
     for (const i of outputs.find(([p]) => p === path)[1].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
   };
-  visit(outputs.find(([, meta]) => meta.entryPoint)[0]);
+  visit(outputs.find(([, meta]) => meta.entryPoint === entry)[0]);
   const modules = {};
   for (const [path, meta] of outputs) {
     if (!initial.has(path)) continue;
