@@ -68,7 +68,7 @@ const engineOrClient = (path, importer) => CLIENTS.test(path) || (path.startsWit
 // As the CDN file ships them: CSS minified, and what loads on first use (the file transfers) apart.
 const elements = await elementsSize();
 rows.push(['elements + Lit (engine excluded), loaded with the page', elements.initialMin, elements.initial, 'target ≤ 28 KB']);
-rows.push(['  + loaded on first use (file transfers, recording)', elements.lazyMin, elements.lazy, '']);
+rows.push(['  + loaded on first use (file transfers, recording, driver connect code)', elements.lazyMin, elements.lazy, '']);
 row('CDN dist/peerix-elements.js (elements + Lit + engine)', readFileSync('dist/peerix-elements.js', 'utf8'));
 if (existsSync('dist/peerix-elements.iife.js')) row('IIFE dist/peerix-elements.iife.js (+ mqtt inlined)', readFileSync('dist/peerix-elements.iife.js', 'utf8'));
 
