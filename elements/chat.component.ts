@@ -6,9 +6,9 @@ import { PeerixMember } from './member.js';
 import { remoteName } from './names.js';
 import type { ChatMessageDetail, ErrorDetail, FileDetail, UnreadDetail } from './events.js';
 import type { Transfer, TransferClient } from './file-transfers.js';
-import { TransferHandle } from './file-transfers-lazy.js';
+import { TransferHandle, renderTransfer } from './file-transfers-lazy.js';
 import { parseSize } from './file-size.js';
-import { renderTransfer, transferStyles } from './file-transfer-view.js';
+import { transferStyles } from './file-transfer.styles.js';
 import { controlStyles } from './shared.styles.js';
 import { chatStyles } from './chat.styles.js';
 

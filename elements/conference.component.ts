@@ -387,7 +387,7 @@ export class PeerixConference extends LitElement {
             : nothing}
           ${sharing && !this._left
             ? html`<div class="self mine" part="screen-preview">
-                <video part="screen-video" ${srcObject(screenStream)} .muted=${true} muted autoplay playsinline aria-hidden="true"></video>
+                <video part="screen-video" ${srcObject(screenStream)} .muted=${true} muted autoplay playsinline aria-hidden="true" tabindex="-1"></video>
                 <div class="caption"><span class="badge">${t.yourScreen}</span></div>
               </div>`
             : nothing}

@@ -31,6 +31,8 @@ export const conferenceStyles = css`
     --peerix-muted-text-color: #c1c2c5;
     border-radius: var(--peerix-stage-radius, 8px);
     padding: var(--peerix-gap, 0.75rem);
+    /* Leave room below the grid so the corner tile does not cover the last row. */
+    padding-bottom: calc(var(--peerix-gap, 0.75rem) * 2 + var(--peerix-self-view-width, clamp(112px, 22%, 240px)) * 0.75);
     min-height: var(--peerix-stage-min-height, 16rem);
     min-width: 0;
   }
@@ -91,10 +93,6 @@ export const conferenceStyles = css`
     object-fit: contain;
     background: #000;
     border-radius: inherit;
-  }
-  /* Leave room below the grid so the corner tile does not cover the last row. */
-  [part='stage'] {
-    padding-bottom: calc(var(--peerix-gap, 0.75rem) * 2 + var(--peerix-self-view-width, clamp(112px, 22%, 240px)) * 0.75);
   }
   peerix-local-media::part(controls) {
     display: none;
@@ -174,19 +172,12 @@ export const conferenceStyles = css`
     gap: var(--peerix-gap, 0.75rem);
     min-width: 0;
   }
-  peerix-remote-videos[hidden] {
-    display: none;
-  }
   .left {
     display: grid;
     place-items: center;
     gap: var(--peerix-gap, 0.75rem);
     padding: 2rem 1rem;
     text-align: center;
-  }
-  .status {
-    font-size: 0.85em;
-    color: var(--peerix-muted-text-color, #495057);
   }
   /* Pre-join: your preview large with its own buttons and device menus, a name field and Join; no call yet. */
   :host([prejoin]) .layout {

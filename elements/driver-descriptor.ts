@@ -70,3 +70,12 @@ export function created(driver: Driver, closeClient: () => void = () => {}): Cre
     },
   };
 }
+
+/**
+ * A `create` whose code loads on first use: `load` imports a module that exports
+ * the real `create` (the network drivers' connect code stays out of the page until
+ * a room uses that driver).
+ */
+export function lazyCreate(load: () => Promise<{ create: DriverDescriptor['create'] }>): DriverDescriptor['create'] {
+  return async (config, loadClient) => (await load()).create(config, loadClient);
+}

@@ -1,3 +1,4 @@
+import { nothing } from 'lit';
 import { PeerixError, type Peer } from '../src/index.js';
 import type { FileTransfers, Transfer, TransferClient, TransferEvent } from './file-transfers.js';
 
@@ -19,6 +20,14 @@ function load(): Promise<TransfersModule> {
     },
   );
   return loading;
+}
+
+/**
+ * One transfer as a list item's content (see `file-transfer-view.ts`), drawn by the
+ * transfer code's chunk: a transfer exists only once that has loaded.
+ */
+export function renderTransfer(t: Transfer, cancel: (t: Transfer) => void): unknown {
+  return loaded ? loaded.renderTransfer(t, cancel) : nothing;
 }
 
 type Listener = (event: unknown) => void;

@@ -14,6 +14,9 @@ import {
 } from './file-transfer-protocol.js';
 import { formatSize } from './file-size.js';
 
+// The view of a transfer travels with the transfers (in their chunk): there is nothing to show before they load.
+export { renderTransfer } from './file-transfer-view.js';
+
 export type TransferState = 'sending' | 'receiving' | 'verifying' | 'done' | 'failed' | 'cancelled';
 
 /** One file going to or coming from one peer, as the elements show it. */

@@ -358,7 +358,7 @@ export class PeerixLocalMedia extends PeerixMember {
     const hasVideo = (stream?.getVideoTracks().length ?? 0) > 0;
     return html`
       <div class="preview" part="preview">
-        <video part="video" ${srcObject(stream)} .muted=${true} muted autoplay playsinline ?hidden=${!hasVideo || this.cameraOff} aria-hidden="true"></video>
+        <video part="video" ${srcObject(stream)} .muted=${true} muted autoplay playsinline ?hidden=${!hasVideo || this.cameraOff} aria-hidden="true" tabindex="-1"></video>
         ${this.#renderStatus()}
       </div>
       <div class="controls" part="controls">

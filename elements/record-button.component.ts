@@ -2,8 +2,8 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Peer } from '../src/index.js';
 import { PeerixError } from '../src/index.js';
-import { Mixer, type MixerLayout } from '../src/addons/mixer/index.js';
-import { Recorder } from '../src/addons/recorder/index.js';
+import type { MixerLayout } from '../src/addons/mixer/index.js';
+import type { RecordingSession } from './recording-session.js';
 import { PeerixMember } from './member.js';
 import { mediaStates } from './media-state.js';
 import { formatSize } from './file-size.js';
@@ -53,31 +53,31 @@ export class PeerixRecordButton extends PeerixMember {
   @state() private _download: { url: string; name: string; size: number } | null = null;
   @state() private _busy = false;
 
-  #mixer: Mixer | null = null;
-  #recorder: Recorder | null = null;
+  #session: RecordingSession | null = null;
   #peer: Peer | null = null;
   #startedAt = 0;
 
-  /** Starts recording the room (needs a peer). */
-  start(): void {
+  /**
+   * Starts recording the room (needs a peer). The recording code (with the Mixer and
+   * Recorder add-ons) loads on the first start; resolves once recording runs.
+   */
+  async start(): Promise<void> {
     const peer = this.#peer;
     if (this.recording || this._busy) return;
     if (!peer) return this.#fail(new PeerixError('ERR_INVALID_STATE', 'peerix-record-button: not in a room; nothing to record'));
-    let mixer: Mixer | null = null;
+    this._busy = true;
     try {
-      mixer = new Mixer({ layout: this.layout === 'speaker' ? 'speaker' : 'grid', width: this.width, height: this.height, frameRate: this.frameRate });
-      peer.attach(mixer);
-      const recorder = new Recorder(mixer.stream, { timeslice: 1000 });
-      recorder.on('error', ({ error }) => this.#fail(error));
-      recorder.on('stop', () => {
+      const { startRecording } = await import('./recording-session.js');
+      // Detached, or moved to another room, while the code loaded: nothing to record.
+      if (peer !== this.#peer) return;
+      const options = { layout: this.layout, width: this.width, height: this.height, frameRate: this.frameRate };
+      this.#session = startRecording(peer, options, (error) => this.#fail(error), () => {
         if (this.recording) void this.stop();
       });
-      recorder.start();
-      this.#mixer = mixer;
-      this.#recorder = recorder;
     } catch (error) {
-      mixer?.destroy();
       return this.#fail(error);
+    } finally {
+      this._busy = false;
     }
     this.#startedAt = performance.now();
     this.recording = true;
@@ -86,20 +86,17 @@ export class PeerixRecordButton extends PeerixMember {
 
   /** Stops recording; resolves to the recording (null when none was running). */
   async stop(): Promise<Blob | null> {
-    const recorder = this.#recorder;
-    if (!recorder || this._busy) return null;
+    const session = this.#session;
+    if (!session || this._busy) return null;
     this._busy = true;
     const duration = performance.now() - this.#startedAt;
     try {
-      const blob = await recorder.stop();
-      const mimeType = recorder.mimeType || blob.type;
+      const { blob, mimeType } = await session.stop();
       this.#offer(blob, mimeType);
       this.emit<RecordingDetail>('peerix-recording', { blob, mimeType, duration });
       return blob;
     } finally {
-      this.#recorder = null;
-      this.#mixer?.destroy();
-      this.#mixer = null;
+      this.#session = null;
       this.recording = false;
       this._busy = false;
       if (this.#peer) mediaStates(this.#peer).setLocal({ recording: false });
@@ -135,8 +132,7 @@ export class PeerixRecordButton extends PeerixMember {
   }
 
   #toggle = (): void => {
-    if (this.recording) void this.stop();
-    else this.start();
+    void (this.recording ? this.stop() : this.start());
   };
 
   protected override render() {

@@ -68,7 +68,7 @@ const engineOrClient = (path, importer) => CLIENTS.test(path) || (path.startsWit
 // As the CDN file ships them: CSS minified, and what loads on first use (the file transfers) apart.
 const elements = await elementsSize();
 rows.push(['elements + Lit (engine excluded), loaded with the page', elements.initialMin, elements.initial, 'target ≤ 28 KB']);
-rows.push(['  + loaded on first use (file transfers)', elements.lazyMin, elements.lazy, '']);
+rows.push(['  + loaded on first use (file transfers, recording, driver connect code)', elements.lazyMin, elements.lazy, '']);
 row('CDN dist/peerix-elements.js (elements + Lit + engine)', readFileSync('dist/peerix-elements.js', 'utf8'));
 if (existsSync('dist/peerix-elements.iife.js')) row('IIFE dist/peerix-elements.iife.js (+ mqtt inlined)', readFileSync('dist/peerix-elements.iife.js', 'utf8'));
 
@@ -82,5 +82,5 @@ rmSync(packDir, { recursive: true, force: true });
 console.log(`\nnpm pack: ${kb(packed.size)} packed, ${kb(packed.unpackedSize)} unpacked, ${packed.entryCount} files`);
 const coreSize = rows.find((r) => r[0].startsWith('engine core'))[2];
 console.log(`\nengine core: ${kb(coreSize)} min+gzip — ${coreSize <= CORE_TARGET ? 'within' : 'OVER'} the 12 KB target`);
-const elements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
-console.log(`elements + Lit: ${kb(elements)} min+gzip — ${elements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);
+const initialElements = rows.find((r) => r[0].startsWith('elements + Lit'))[2];
+console.log(`elements + Lit: ${kb(initialElements)} min+gzip — ${initialElements <= TARGET ? 'within' : 'OVER'} the 28 KB target`);

@@ -31,6 +31,9 @@ async function twoRooms(a = '', b = '') {
 describe('<peerix-file-share>', () => {
   before(async () => {
     await loadElements();
+    // The transfer code loads on first use (file-share-lazy.test.ts covers that); here it is
+    // loaded up front, so that send() returns its transfers at once.
+    await import('../../elements/file-transfers.js');
   });
 
   it('sends a file in slices with progress at both ends; the receiver checks its SHA-256 and offers a download link', async () => {
