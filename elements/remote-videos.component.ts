@@ -8,6 +8,7 @@ import { remoteName } from './names.js';
 import { srcObject } from './src-object.js';
 import { controlStyles } from './shared.styles.js';
 import { fullscreenIcon, pipIcon } from './icons.js';
+import { QualityMonitor, qualityBadge, qualityStyles } from './connection-quality.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
 import { VideoRequests } from './remote-videos.requests.js';
 
@@ -61,7 +62,7 @@ const SPEAKING_HOLD = 400;
  * @csspart tile - Every tile (a `<figure>`); also `speaking`, `muted`, `camera-off`, `recording`, `screen` and `paused` (no video past `max-videos`) on tiles in that state, and `featured` on the large tile of the speaker layout.
  * @csspart video - Every remote `<video>`.
  * @csspart name - The sender's name.
- * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`.
+ * @csspart badge - Every badge; also `muted-badge`, `camera-off-badge`, `recording-badge`, `state-badge`, `quality-badge` (with `good`, `fair` or `poor`).
  * @csspart avatar - The initial shown when the camera is off.
  * @csspart autoplay-prompt - The "Click to enable sound" button over the grid.
  * @csspart tile-actions - The buttons on a tile (shown on hover, on focus, and always on touch screens).
@@ -77,10 +78,13 @@ const SPEAKING_HOLD = 400;
  * @cssprop --peerix-badge-background - Badge background.
  * @cssprop --peerix-badge-color - Badge text color.
  * @cssprop --peerix-recording-badge-background - Background of the "Recording" badge (default #c92a2a).
+ * @cssprop --peerix-quality-good-color - Bars of the connection quality badge when the connection is good.
+ * @cssprop --peerix-quality-fair-color - The same, when it is fair.
+ * @cssprop --peerix-quality-poor-color - The same, when it is poor.
  * @cssprop --peerix-gap - Space between tiles.
  */
 export class PeerixRemoteVideos extends PeerixMember {
-  static override styles = [controlStyles, remoteVideosStyles];
+  static override styles = [controlStyles, qualityStyles, remoteVideosStyles];
 
   @property({ type: Number, reflect: true }) count = 0;
   @property({ type: Boolean, reflect: true }) speaking = false;
@@ -104,6 +108,8 @@ export class PeerixRemoteVideos extends PeerixMember {
   /** The last loudest tile: the large one in the speaker layout. */
   @state() private _speaker = '';
 
+  /** Each shown peer's connection quality from getStats (every 2 s while connected). */
+  #quality = new QualityMonitor(this, () => new Set(this._tiles.map((t) => t.remote)));
   #unsubscribe: (() => void) | null = null;
   #states: MediaStates | null = null;
   #audio: AudioContext | null = null;
@@ -374,6 +380,7 @@ export class PeerixRemoteVideos extends PeerixMember {
       ${cameraOff || paused ? html`<div class="avatar" part="avatar" aria-hidden="true">${name.slice(0, 1).toUpperCase()}</div>` : nothing}
       <figcaption>
         <span class="badge" part="name">${screen ? `${name} (${label})` : name}</span>
+        ${screen || !connected ? nothing : qualityBadge(this.#quality.of(remote))}
         ${muted ? html`<span class="badge" part="badge muted-badge">${this.mutedText}</span>` : nothing}
         ${cameraOff ? html`<span class="badge" part="badge camera-off-badge">${this.cameraOffText}</span>` : nothing}
         ${recording ? html`<span class="badge recording" part="badge recording-badge">${this.recordingText}</span>` : nothing}
