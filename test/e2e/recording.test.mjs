@@ -45,6 +45,8 @@ for (const kind of ['chromium', 'firefox']) {
       const before = await alice.evaluate((src) => ({ label: (0, eval)(src)().getAttribute('aria-label'), pressed: (0, eval)(src)().getAttribute('aria-pressed') }), `(${button})`);
       assert.deepEqual(before, { label: 'Start recording', pressed: 'false' });
       await alice.evaluate((src) => (0, eval)(src)().click(), `(${button})`);
+      // The recording code loads on the first start (its own chunk): the button turns once it has.
+      await waitInPage(alice, (src) => (0, eval)(src)().getAttribute('aria-pressed') === 'true', `(${button})`, { timeout: 15000, message: 'Alice: recording started' });
       const started = Date.now();
       const during = await alice.evaluate((src) => ({ label: (0, eval)(src)().getAttribute('aria-label'), pressed: (0, eval)(src)().getAttribute('aria-pressed') }), `(${button})`);
       assert.deepEqual(during, { label: 'Stop recording', pressed: 'true' });

@@ -7,10 +7,10 @@ import type { PeerixRoom } from '../../elements/index.js';
  */
 export const loadElements = () => import('../../elements/index.js');
 
-/** Waits until `check()` is truthy (polling). */
+/** Waits until `check()` (or what it resolves to) is truthy (polling). */
 export async function until(check: () => unknown, what: string, timeout = 15000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }

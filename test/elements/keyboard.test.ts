@@ -2,7 +2,7 @@
 // control in order, each has an accessible name, toggles say their state with
 // aria-pressed, focus is visible (a :focus-visible outline), and Space/Enter press them.
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { PeerixConference, PeerixLocalMedia, PeerixRecordButton } from '../../elements/index.js';
 import { loadElements, uniqueRoom, until } from './helpers.js';
 
@@ -59,8 +59,13 @@ function expectRing(stop: Stop): void {
   if (stop.focusVisible) expect(stop.outline, `${stop.name}: focus ring`).to.not.match(/^none|0px$/);
 }
 
-/** Presses Tab up to `count` times, noting each control reached, until focus leaves `within`. */
+/**
+ * Presses Tab up to `count` times, noting each control reached, until focus leaves `within`.
+ * A button after `within` catches that last Tab: past the page's end, Firefox moves focus into
+ * its own UI, and the launcher's keys stop reaching this page and every test file after it.
+ */
 async function tabThrough(count: number, from: HTMLElement, within: HTMLElement): Promise<Stop[]> {
+  within.after(Object.assign(document.createElement('button'), { textContent: 'end' }));
   from.focus();
   const stops: Stop[] = [];
   for (let i = 0; i < count; i++) {
@@ -76,6 +81,12 @@ async function tabThrough(count: number, from: HTMLElement, within: HTMLElement)
 describe('keyboard and screen reader: conference controls and pre-join', () => {
   before(async () => {
     await loadElements();
+  });
+
+  after(async () => {
+    // Give the keyboard back to the page for the suites that follow in this browser.
+    window.focus();
+    await sendMouse({ type: 'click', position: [1, 1] });
   });
 
   it('Tab reaches every control of the bar, named, with aria-pressed on toggles and a visible focus ring; Space and Enter press them', async () => {

@@ -4,16 +4,25 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { PeerixRemoteVideos, PeerixRoom } from '../../elements/index.js';
 import type { RemotePeer } from '../../src/index.js';
 import { heightStep } from '../../elements/remote-videos.requests.js';
-import { connected, loadElements, uniqueRoom } from './helpers.js';
+import { connected, loadElements, uniqueRoom, until as untilWithin } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Stats-based checks need longer than the elements' default wait. */
+const until = (check: () => unknown, what: string, timeout = 20000) => untilWithin(check, what, timeout);
 
-async function until(check: () => unknown, what: string, timeout = 20000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await sleep(50);
-  }
+/** Ana sends her camera; Ben shows it in a <peerix-remote-videos> styled `style`. */
+async function anaToBen(name: string, style: string) {
+  const room = uniqueRoom(name);
+  const wrapper = await fixture(html`<div>
+    <peerix-room id="a" driver="memory" room=${room} name="Ana"><peerix-local-media></peerix-local-media></peerix-room>
+    <peerix-room id="b" driver="memory" room=${room} name="Ben"><peerix-remote-videos style=${style}></peerix-remote-videos></peerix-room>
+  </div>`);
+  const a = wrapper.querySelector<PeerixRoom>('#a')!;
+  const b = wrapper.querySelector<PeerixRoom>('#b')!;
+  const videos = b.querySelector<PeerixRemoteVideos>('peerix-remote-videos')!;
+  await connected([a, b]);
+  await until(() => videos.count === 1, 'one tile');
+  return { a, b, videos };
 }
 
 /** How much `read` grew over `ms`. */
@@ -43,16 +52,7 @@ describe('<peerix-remote-videos> receiver requests', () => {
 
   it('a tile scrolled off-screen or a hidden page stops its video; back on screen (or the element gone) it flows again; audio never stops', async function () {
     this.timeout(120000);
-    const room = uniqueRoom('requests');
-    const wrapper = await fixture(html`<div>
-      <peerix-room id="a" driver="memory" room=${room} name="Ana"><peerix-local-media></peerix-local-media></peerix-room>
-      <peerix-room id="b" driver="memory" room=${room} name="Ben"><peerix-remote-videos style="display:block; width: 900px"></peerix-remote-videos></peerix-room>
-    </div>`);
-    const a = wrapper.querySelector<PeerixRoom>('#a')!;
-    const b = wrapper.querySelector<PeerixRoom>('#b')!;
-    const videos = b.querySelector<PeerixRemoteVideos>('peerix-remote-videos')!;
-    await connected([a, b]);
-    await until(() => videos.count === 1, 'one tile');
+    const { a, b, videos } = await anaToBen('requests', 'display:block; width: 900px');
     const fromA = b.connections.get(a.peer!.id)!;
     await until(async () => (await growth(videoBytes(fromA))) > 0, 'video flowing', 30000);
 
@@ -85,16 +85,7 @@ describe('<peerix-remote-videos> receiver requests', () => {
 
   it('a small tile asks for a lower resolution', async function () {
     this.timeout(60000);
-    const room = uniqueRoom('small');
-    const wrapper = await fixture(html`<div>
-      <peerix-room id="a" driver="memory" room=${room} name="Ana"><peerix-local-media></peerix-local-media></peerix-room>
-      <peerix-room id="b" driver="memory" room=${room} name="Ben"><peerix-remote-videos style="display:block; width: 240px; --peerix-tile-min-width: 100px"></peerix-remote-videos></peerix-room>
-    </div>`);
-    const a = wrapper.querySelector<PeerixRoom>('#a')!;
-    const b = wrapper.querySelector<PeerixRoom>('#b')!;
-    const videos = b.querySelector<PeerixRemoteVideos>('peerix-remote-videos')!;
-    await connected([a, b]);
-    await until(() => videos.count === 1, 'one tile');
+    const { a, b, videos } = await anaToBen('small', 'display:block; width: 240px; --peerix-tile-min-width: 100px');
     const figure = videos.shadowRoot!.querySelector('figure')!;
     const step = heightStep(Math.round(figure.getBoundingClientRect().height * devicePixelRatio));
     const track = a.querySelector('peerix-local-media')!.stream!.getVideoTracks()[0]!;
