@@ -242,10 +242,7 @@ export class Membership {
     if (remote.state !== 'closed') then();
   }
 
-  /**
-   * An announce is not authenticated to its sender, so a newer session in one never ends a
-   * call; it is only remembered (a few, the latest per id) and called when that call ends.
-   */
+  /** A newer session in an (unauthenticated) announce never ends a call: remembered, called when it ends. */
   #remember(sender: string, info: SessionInfo): void {
     const known = this.#rejoined.get(sender);
     if (known && known.since > info.since) return;
