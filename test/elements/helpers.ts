@@ -1,4 +1,5 @@
-import type { PeerixRoom } from '../../elements/index.js';
+import { fixture, html } from '@open-wc/testing';
+import type { PeerixRemoteVideos, PeerixRoom } from '../../elements/index.js';
 
 /**
  * Loads (and registers) the elements. Dynamically: Chromium here failed to
@@ -26,4 +27,19 @@ export function connected(rooms: PeerixRoom[]): Promise<void> {
     `${rooms.length} rooms connected`,
     20000,
   );
+}
+
+/** Ana sends her camera; Ben shows it in a <peerix-remote-videos> styled `style`. */
+export async function anaToBen(name: string, style = '') {
+  const room = uniqueRoom(name);
+  const wrapper = await fixture(html`<div>
+    <peerix-room id="a" driver="memory" room=${room} name="Ana"><peerix-local-media></peerix-local-media></peerix-room>
+    <peerix-room id="b" driver="memory" room=${room} name="Ben"><peerix-remote-videos style=${style}></peerix-remote-videos></peerix-room>
+  </div>`);
+  const a = wrapper.querySelector<PeerixRoom>('#a')!;
+  const b = wrapper.querySelector<PeerixRoom>('#b')!;
+  const videos = b.querySelector<PeerixRemoteVideos>('peerix-remote-videos')!;
+  await connected([a, b]);
+  await until(() => videos.count === 1, 'one tile');
+  return { a, b, videos };
 }

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { MemoryDriver, Peer } from '../../src/index.js';
 import type { PeerixLocalMedia, PeerixRemoteVideos, PeerixRoom, PeerixScreenShare, MediaChangeDetail } from '../../elements/index.js';
-import { connected, loadElements, uniqueRoom, until } from './helpers.js';
+import { anaToBen, connected, loadElements, uniqueRoom, until } from './helpers.js';
 
 describe('<peerix-local-media> and <peerix-remote-videos>', () => {
   before(async () => {
@@ -62,16 +62,7 @@ describe('<peerix-local-media> and <peerix-remote-videos>', () => {
   });
 
   it('shows remote tiles with names, muted state and live removal; replays streams to late subscribers', async () => {
-    const room = uniqueRoom('media');
-    const wrapper = await fixture(html`<div>
-      <peerix-room id="a" driver="memory" room=${room} name="Ana"><peerix-local-media></peerix-local-media></peerix-room>
-      <peerix-room id="b" driver="memory" room=${room} name="Ben"><peerix-remote-videos></peerix-remote-videos></peerix-room>
-    </div>`);
-    const a = wrapper.querySelector<PeerixRoom>('#a')!;
-    const b = wrapper.querySelector<PeerixRoom>('#b')!;
-    const videos = b.querySelector<PeerixRemoteVideos>('peerix-remote-videos')!;
-    await connected([a, b]);
-    await until(() => videos.count === 1, 'one tile');
+    const { a, b, videos } = await anaToBen('media');
     const tile = () => videos.shadowRoot!.querySelector('[part~="tile"]')!;
     expect(videos.getAttribute('count')).to.equal('1');
     expect(tile().querySelector('[part="name"]')!.textContent).to.equal('Ana');

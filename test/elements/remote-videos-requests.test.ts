@@ -4,26 +4,12 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { PeerixRemoteVideos, PeerixRoom } from '../../elements/index.js';
 import type { RemotePeer } from '../../src/index.js';
 import { heightStep } from '../../elements/remote-videos.requests.js';
-import { connected, loadElements, uniqueRoom, until as untilWithin } from './helpers.js';
+import { anaToBen, connected, loadElements, uniqueRoom, until as untilWithin } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Stats-based checks need longer than the elements' default wait. */
 const until = (check: () => unknown, what: string, timeout = 20000) => untilWithin(check, what, timeout);
 
-/** Ana sends her camera; Ben shows it in a <peerix-remote-videos> styled `style`. */
-async function anaToBen(name: string, style: string) {
-  const room = uniqueRoom(name);
-  const wrapper = await fixture(html`<div>
-    <peerix-room id="a" driver="memory" room=${room} name="Ana"><peerix-local-media></peerix-local-media></peerix-room>
-    <peerix-room id="b" driver="memory" room=${room} name="Ben"><peerix-remote-videos style=${style}></peerix-remote-videos></peerix-room>
-  </div>`);
-  const a = wrapper.querySelector<PeerixRoom>('#a')!;
-  const b = wrapper.querySelector<PeerixRoom>('#b')!;
-  const videos = b.querySelector<PeerixRemoteVideos>('peerix-remote-videos')!;
-  await connected([a, b]);
-  await until(() => videos.count === 1, 'one tile');
-  return { a, b, videos };
-}
 
 /** How much `read` grew over `ms`. */
 async function growth(read: () => Promise<number>, ms = 1000): Promise<number> {
