@@ -102,7 +102,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
       inbandOpened: () => path.opened,
       inband: () => path.inband,
       transportState: () => pc.connectionState,
-      bytesReceived: () => Liveness.bytesReceived(pc),
+      trafficReceived: () => Liveness.trafficReceived(pc),
       ping: (time) => path.send({ kind: 'Ping', time }),
       restartIce: () => this.restartIce(),
       tick: () => this.#local.dropEnded(),

@@ -28,10 +28,11 @@ export interface LivenessHooks {
   /** The transport's current `connectionState`. */
   transportState(): RTCPeerConnectionState;
   /**
-   * Bytes received on the connection so far (media, data), from `getStats`:
-   * a starved peer (busy CPU, late pings) still sends media; a gone one sends nothing.
+   * A counter of what arrived on the connection so far (media and data bytes, ICE
+   * checks and responses), from `getStats`: a starved peer (busy CPU, late pings)
+   * still sends media and answers ICE; a gone one sends nothing.
    */
-  bytesReceived(): Promise<number>;
+  trafficReceived(): Promise<number>;
   ping(time: number): void;
   restartIce(): void;
   /** Runs on every heartbeat tick (housekeeping of other parts). */
@@ -54,8 +55,9 @@ export class Liveness {
   #setupTimer: ReturnType<typeof setTimeout> | undefined;
   #lastSeen = 0;
   #lastPing = 0;
-  /** Bytes received when the silence passed half the timeout (the traffic baseline), and whether stats are being read. */
-  #baseline: number | undefined;
+  /** The traffic counter when it was last seen to change during a silence (-1: no stats), when the previous check ran, and whether stats are being read. */
+  #baseline: { traffic: number; at: number } | undefined;
+  #lastCheck = 0;
   #checking = false;
 
   constructor(hooks: LivenessHooks) {
@@ -138,7 +140,7 @@ export class Liveness {
   }
 
   #tick(): void {
-    // Half the timeout without a word: note the traffic so far, to compare with at the timeout.
+    // Half the timeout without a word: watch the traffic on the connection instead.
     if (Date.now() - this.#lastSeen > this.#hooks.heartbeatTimeout / 2) return void this.#checkTraffic();
     const now = Date.now();
     if (now - this.#lastPing >= this.#hooks.heartbeatInterval && this.#hooks.inband()) {
@@ -151,43 +153,51 @@ export class Liveness {
   /**
    * Silent past the timeout: traffic on the connection since the baseline (media,
    * data) counts as alive: a starved peer, not a gone one, and a rebuild would
-   * cost more CPU than it saves. No traffic, or no way to tell: the connection ends.
+   * cost more CPU than it saves. The traffic must stay flat for half the timeout,
+   * measured while this page runs: after a stall of this page (or of the whole
+   * machine) the remote's bytes need a moment to show again. No traffic, or no
+   * way to tell (transport closed): the connection ends.
    */
   async #checkTraffic(): Promise<void> {
     if (this.#checking) return;
     this.#checking = true;
-    let bytes = -1;
+    let traffic = -1;
     try {
-      if (this.#hooks.transportState() === 'connected') bytes = await this.#hooks.bytesReceived();
+      // A `disconnected` transport is often a stall that ICE rides out: its traffic still tells.
+      const transport = this.#hooks.transportState();
+      if (transport !== 'closed' && transport !== 'failed') traffic = await this.#hooks.trafficReceived();
     } catch {
       // No stats (a closing connection): no traffic.
     }
     this.#checking = false;
     if (this.#state === 'closed') return;
+    const now = Date.now();
+    const timeout = this.#hooks.heartbeatTimeout;
+    const stalled = now - this.#lastCheck > timeout / 2; // this page did not run meanwhile
+    this.#lastCheck = now;
     const baseline = this.#baseline;
-    if (Date.now() - this.#lastSeen <= this.#hooks.heartbeatTimeout) {
-      if (bytes >= 0) this.#baseline ??= bytes; // not yet timed out (or heard meanwhile, then baseline was reset)
+    if (baseline !== undefined && traffic > baseline.traffic) return this.heard();
+    if (baseline === undefined || stalled) {
+      this.#baseline = { traffic: Math.max(traffic, baseline?.traffic ?? -1), at: now };
       return;
     }
-    if (baseline === undefined && bytes >= 0) {
-      this.#baseline = bytes; // timed out before a baseline was taken: compare on the next tick
-      return;
-    }
-    if (baseline !== undefined && bytes > baseline) {
-      this.heard();
-      return;
-    }
-    debug('heartbeat lost', this.#hooks.peerId.slice(0, 8));
+    if (now - this.#lastSeen <= timeout || now - baseline.at < timeout / 2) return;
+    debug('heartbeat lost', this.#hooks.peerId.slice(0, 8), `silent ${now - this.#lastSeen} ms, transport ${this.#hooks.transportState()}, traffic ${traffic} flat for ${now - baseline.at} ms`);
     this.#hooks.end('vanished');
   }
 
-  /** Bytes received on `pc` (media and data channels), for the traffic check. */
-  static async bytesReceived(pc: RTCPeerConnection): Promise<number> {
-    let bytes = 0;
-    (await pc.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
-      if (report.type === 'inbound-rtp' || report.type === 'data-channel') bytes += report.bytesReceived ?? 0;
+  /**
+   * What arrived on `pc`, for the traffic check: media and data-channel bytes, and
+   * the ICE checks and responses of every candidate pair (the remote's network
+   * stack answering, even while its page is too busy to ping).
+   */
+  static async trafficReceived(pc: RTCPeerConnection): Promise<number> {
+    let total = 0;
+    (await pc.getStats()).forEach((r: { type: string; bytesReceived?: number; requestsReceived?: number; responsesReceived?: number }) => {
+      if (r.type === 'inbound-rtp' || r.type === 'data-channel') total += r.bytesReceived ?? 0;
+      else if (r.type === 'candidate-pair') total += (r.requestsReceived ?? 0) + (r.responsesReceived ?? 0);
     });
-    return bytes;
+    return total;
   }
 
   /** Stops every timer (the state then goes to `closed` through `set`). */

@@ -31,7 +31,7 @@ function liveness(overrides: Partial<LivenessHooks> = {}) {
     inbandOpened: () => record.inbandOpened,
     inband: () => record.inbandOpened,
     transportState: () => record.transport,
-    bytesReceived: async () => record.bytes,
+    trafficReceived: async () => record.bytes,
     ping: () => record.pings++,
     restartIce: () => record.restarts++,
     tick: () => record.ticks++,
@@ -111,10 +111,45 @@ describe('liveness', () => {
     expect(record.ended).to.deep.equal(['vanished']);
   });
 
-  it('a silent peer whose transport is down ends after the heartbeat timeout, traffic or not', async () => {
+  it('a stall of this page is not taken for the remote\'s silence: traffic that shows again soon after keeps the connection', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 400 });
+    record.inbandOpened = true;
+    record.transport = 'connected';
+    l.start();
+    l.startHeartbeat();
+    // This page stalls past the timeout (no tick, nothing heard, no bytes counted) ...
+    const stallEnds = Date.now() + 700;
+    while (Date.now() < stallEnds) {
+      // busy: the main thread is blocked
+    }
+    // ... and the remote's bytes show again 100 ms after it (less than half the timeout).
+    let media: ReturnType<typeof setInterval> | undefined;
+    setTimeout(() => (media = setInterval(() => (record.bytes += 1000), 10)), 100);
+    await wait(500);
+    expect(record.ended).to.deep.equal([]);
+    clearInterval(media);
+    await until(() => record.ended.length > 0, 'the end once no traffic arrives');
+    expect(record.ended).to.deep.equal(['vanished']);
+  });
+
+  it('a silent peer on a disconnected transport is kept while its traffic arrives (ICE rides it out), and ends once it stops', async () => {
     const { l, record } = liveness({ heartbeatTimeout: 100 });
     record.inbandOpened = true;
     record.transport = 'disconnected';
+    l.start();
+    l.startHeartbeat();
+    const media = setInterval(() => (record.bytes += 1000), 10);
+    await wait(400);
+    expect(record.ended).to.deep.equal([]);
+    clearInterval(media);
+    await until(() => record.ended.length > 0, 'the heartbeat timeout');
+    expect(record.ended).to.deep.equal(['vanished']);
+  });
+
+  it('a silent peer on a closed transport ends after the heartbeat timeout, whatever the stats say', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 100 });
+    record.inbandOpened = true;
+    record.transport = 'closed';
     l.start();
     l.startHeartbeat();
     const media = setInterval(() => (record.bytes += 1000), 10);
