@@ -43,6 +43,8 @@ export interface MembershipHooks {
   /** When we last announced ourselves (for the glare hold). */
   announcedAt(): number;
   announce(): Promise<void>;
+  /** Starts deriving the pair key with a remote's session early, so the first offer or answer does not wait for it. */
+  warmKey(id: string, session: string): void;
   /** Channels opened at the `Peer` level, opened on every new connection. */
   channelOptions(): Iterable<OpenOptions>;
   error(error: PeerixError): void;
@@ -182,6 +184,7 @@ export class Membership {
       slot.release();
       return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
     }
+    this.#hooks.warmKey(sender, info.session); // only for an admitted announce: a flood derives nothing
     const decision = glareDecision({ localId: this.#hooks.localId(), remoteId: sender, announcedAt: this.#hooks.announcedAt(), theirAnnounce: info.since, now: Date.now() });
     if (decision === 'wait') {
       debug('wait for the offer of', sender.slice(0, 8));

@@ -112,6 +112,7 @@ export class Peer extends Emitter<PeerEvents> {
         joined: () => this.#state === 'joined',
         announcedAt: () => this.#announcedAt,
         announce: () => this.#announce(),
+        warmKey: (id, session) => this.#signaler?.warmKey(id, session),
         channelOptions: () => this.#channelOptions.values(),
         error: (error) => this.#error(error),
       },

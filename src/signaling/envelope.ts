@@ -101,6 +101,11 @@ export class Envelopes {
     return this.replay.size;
   }
 
+  /** Starts deriving (and caching) the pair key with `peer` in `session`; only with encryption on. */
+  warmKey(peer: string, session: string): void {
+    if (this.options.encryption) this.options.pairKeys.get(peer, session).catch(() => {});
+  }
+
   /** Seals `msg` for the room (no recipient) or for one peer in its session `recipientSession`. */
   async seal(msg: SignalMessage, recipient?: string, recipientSession?: string): Promise<Uint8Array> {
     const { identity, encryption, compression } = this.options;

@@ -74,6 +74,11 @@ export class Signaler {
     return this.#publish(peerNamespace(this.#roomNs[0]!, peerId), message, peerId, session);
   }
 
+  /** Derives the pair key with `peerId` in `session` now (cached); a failure shows when a message needs it. */
+  warmKey(peerId: string, session: string): void {
+    this.#envelopes?.warmKey(peerId, session);
+  }
+
   async #publish(namespace: string[], message: SignalMessage, recipient?: string, session?: string): Promise<void> {
     const envelopes = this.#envelopes;
     if (!envelopes || this.#stopped) return;

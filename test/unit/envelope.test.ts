@@ -261,6 +261,26 @@ describe('envelope', () => {
     expect((await (await envelopes(b, { secret: 'pw' })).open(sealed, b.id)).sender).to.equal(a.id);
   });
 
+  it('warmKey derives the pair key ahead (the seal that follows reuses it); a bad id or encryption off derives nothing', async () => {
+    const keys = await deriveRoomKeys(room, '');
+    const pairKeys = new PairKeys(a, keys.pairSalt, s(a));
+    const sender = await envelopes(a, { pairKeys, roomKey: keys.roomKey });
+    sender.warmKey(b.id, s(b));
+    sender.warmKey('not-a-peer-id', s(b)); // must not surface as an unhandled rejection
+    // Nothing else asks for the key: only warmKey can fill the cache.
+    for (let i = 0; i < 100 && pairKeys.size === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pairKeys.size).to.equal(1);
+    const warmed = pairKeys.get(b.id, s(b));
+    const sealed = await sender.seal(offer, b.id, s(b));
+    expect(pairKeys.size).to.equal(1);
+    expect(pairKeys.get(b.id, s(b))).to.equal(warmed);
+    expect((await (await envelopes(b)).open(sealed, b.id)).sender).to.equal(a.id);
+    const plainKeys = new PairKeys(a, keys.pairSalt, s(a));
+    (await envelopes(a, { pairKeys: plainKeys, encryption: false })).warmKey(b.id, s(b));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(plainKeys.size).to.equal(0);
+  });
+
   it('keeps replay memory across sessions of one identity', async () => {
     const replay = new ReplayCache();
     const sealed = await (await envelopes(a)).seal(hello);
