@@ -11,10 +11,19 @@
 // per second, and the CPU the browser used (all its processes, from /proc) per
 // decoded frame. A figure for the uplink budget on (default 3 Mbit/s) and off.
 //
+// With --data there is no camera: every page opens one data channel ("bench")
+// and, over the measuring window, sends a small message to every other page
+// --rate times a second; it prints the time to a full mesh of open channels,
+// connections rebuilt, messages delivered per second (all pages) and lost
+// (sent minus received, counted per pair after a short drain), and the CPU.
+//
 //   node bench/large-room.mjs --pages 4,6 --budget 3000000,0 --audio --window 10 --settle 8
+//   node bench/large-room.mjs --data --pages 16,24 --rate 10 --window 10 --settle 3
 //   options: --pages 4,6,8  --budget 3000000,0  --audio (camera + microphone)
 //            --window 10 (s measured)  --settle 8 (s after the mesh, before measuring)
 //            --height 480 (camera height)  --out bench/results/large-room.json
+//            --data (data channel only)  --rate 10 (messages/s each page sends to each other)
+//            --size 200 (bytes per message)  --out none (print only)
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -27,12 +36,15 @@ import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../test/browsers.mj
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]?.startsWith('--') ? 'true' : (all[i + 1] ?? 'true')]] : pairs), []));
 const PAGES = (args.pages ?? '4,6').split(',').map(Number);
-const BUDGETS = (args.budget ?? '3000000,0').split(',').map(Number);
+const BUDGETS = args.data === 'true' ? [0] : (args.budget ?? '3000000,0').split(',').map(Number);
 const AUDIO = args.audio === 'true';
 const WINDOW_S = Number(args.window ?? 10);
 const SETTLE_S = Number(args.settle ?? 8);
 const HEIGHT = Number(args.height ?? 480);
-const OUT = args.out ?? join(ROOT, 'bench/results/large-room.json');
+const DATA = args.data === 'true';
+const RATE = Number(args.rate ?? 10);
+const SIZE = Number(args.size ?? 200);
+const OUT = args.out ?? join(ROOT, DATA ? 'bench/results/large-room-data.json' : 'bench/results/large-room.json');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, digits = 1) => (Number.isFinite(x) ? +x.toFixed(digits) : null);
 
@@ -55,6 +67,38 @@ window.start = async () => {
   peer.share({ label: 'camera', stream });
   await peer.join({ room: q.get('room'), metadata: { name: q.get('name') } });
 };
+// Data only: one channel, a message to every other page RATE times a second
+// while window.sending; counted per remote id on both sides.
+const sent = {}, received = {};
+let sending = false, timer = null;
+window.startData = async () => {
+  const peer = new Peer({ driver: new BroadcastChannelDriver() });
+  window.peer = peer;
+  peer.on('connection:new', () => state.created++);
+  peer.on('error', ({ error }) => state.errors.length < 20 && state.errors.push(error.code + ': ' + error.message));
+  peer.on('channel:message', ({ remote, label }) => {
+    if (label === 'bench') received[remote.id] = (received[remote.id] ?? 0) + 1;
+  });
+  peer.open({ label: 'bench' });
+  await peer.join({ room: q.get('room'), metadata: { name: q.get('name') } });
+};
+window.ready = () => [...(window.peer?.connections.values() ?? [])].filter((r) => r.state === 'connected' && r.channels.get('bench')?.readyState === 'open').length;
+window.sendFor = (rate, size) => {
+  const filler = 'x'.repeat(size);
+  let seq = 0;
+  sending = true;
+  timer = setInterval(() => {
+    if (!sending) return;
+    seq++;
+    for (const remote of window.peer.connections.values()) {
+      if (remote.channels.get('bench')?.readyState !== 'open') continue;
+      sent[remote.id] = (sent[remote.id] ?? 0) + 1;
+      remote.send(seq + filler, { label: 'bench' }).catch((e) => state.errors.length < 20 && state.errors.push('send: ' + e.message));
+    }
+  }, 1000 / rate);
+};
+window.stopSending = () => ((sending = false), clearInterval(timer));
+window.counts = () => ({ id: window.peer.id, sent, received, created: state.created, errors: state.errors });
 window.connected = () => [...(window.peer?.connections.values() ?? [])].filter((r) => r.state === 'connected').length;
 window.sample = async () => {
   let decoded = 0, encoded = 0, sendBitrate = 0, heights = [];
@@ -106,6 +150,75 @@ function descendantsCpu() {
   return total;
 }
 
+/** Data-only run: mesh of open channels, then RATE messages/s to each other page for WINDOW_S. */
+async function runData(n) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+  try {
+    const context = await browser.newContext();
+    const room = `large-${Math.random().toString(36).slice(2)}`;
+    const pages = [];
+    for (let i = 0; i < n; i++) {
+      const p = await context.newPage();
+      await p.goto(`${base}/?room=${room}&name=p${i}`);
+      await p.waitForFunction(() => typeof window.startData === 'function');
+      pages.push(p);
+    }
+    const t0 = Date.now();
+    for (const p of pages) {
+      await p.evaluate(() => window.startData());
+      await sleep(300);
+    }
+    let meshMs = null;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const counts = await Promise.all(pages.map((p) => p.evaluate(() => window.ready())));
+      if (counts.every((c) => c === n - 1)) {
+        meshMs = Date.now() - t0;
+        break;
+      }
+      await sleep(200);
+    }
+    await sleep(SETTLE_S * 1000);
+    const cpu0 = descendantsCpu();
+    const w0 = Date.now();
+    await Promise.all(pages.map((p) => p.evaluate(([r, s]) => window.sendFor(r, s), [RATE, SIZE])));
+    await sleep(WINDOW_S * 1000);
+    await Promise.all(pages.map((p) => p.evaluate(() => window.stopSending())));
+    const seconds = (Date.now() - w0) / 1000;
+    const cpu = descendantsCpu() - cpu0;
+    await sleep(2000); // drain: what is still in flight arrives
+    const counts = await Promise.all(pages.map((p) => p.evaluate(() => window.counts())));
+    const connected = await Promise.all(pages.map((p) => p.evaluate(() => window.ready())));
+    let sent = 0, received = 0;
+    for (const from of counts) {
+      for (const to of counts) {
+        if (from === to) continue;
+        sent += from.sent[to.id] ?? 0;
+        received += Math.min(to.received[from.id] ?? 0, from.sent[to.id] ?? 0);
+      }
+    }
+    return {
+      mode: 'data',
+      pages: n,
+      rate: RATE,
+      size: SIZE,
+      meshMs,
+      rebuilds: counts.reduce((s, a) => s + Math.max(0, a.created - (n - 1)), 0),
+      connectedAtEnd: connected.every((c) => c === n - 1),
+      sent,
+      delivered: received,
+      lost: sent - received,
+      deliveredPerSecond: round(received / seconds, 0),
+      expectedPerSecond: n * (n - 1) * RATE,
+      cpuPercentOfMachine: round((100 * cpu) / seconds / cpus().length),
+      cpuUsPerMessage: received ? round((1e6 * cpu) / received, 0) : null,
+      errors: [...new Set(counts.flatMap((a) => a.errors))],
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
 async function run(n, budget) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
   try {
@@ -146,6 +259,7 @@ async function run(n, budget) {
     const connected = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
     const heights = after.flatMap((a) => a.heights);
     return {
+      mode: 'video',
       pages: n,
       budget,
       audio: AUDIO,
@@ -169,11 +283,20 @@ async function run(n, budget) {
 const results = [];
 for (const n of PAGES) {
   for (const budget of BUDGETS) {
-    const r = await run(n, budget);
+    let r;
+    try {
+      r = DATA ? await runData(n) : await run(n, budget);
+    } catch (e) {
+      // a page or the browser gone under the load: a figure of its own, the other runs go on
+      r = { mode: DATA ? 'data' : 'video', pages: n, ...(DATA ? {} : { budget }), failed: String(e.message ?? e).split('\n')[0] };
+    }
     results.push(r);
     console.log(JSON.stringify(r));
   }
 }
 server.close();
-writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, window: WINDOW_S, settle: SETTLE_S, height: HEIGHT, results }, null, 2) + '\n');
-console.log(`written ${OUT}`);
+if (OUT !== 'none') {
+  const settings = DATA ? { mode: 'data', rate: RATE, size: SIZE } : { mode: 'video', height: HEIGHT, audio: AUDIO };
+  writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, window: WINDOW_S, settle: SETTLE_S, ...settings, results }, null, 2) + '\n');
+  console.log(`written ${OUT}`);
+}
