@@ -46,6 +46,12 @@ const RATES = (args.rate ?? '10').split(',').map(Number);
 const SIZE = Number(args.size ?? 200);
 const OUT = args.out ?? join(ROOT, DATA ? 'bench/results/large-room-data.json' : 'bench/results/large-room.json');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** page.evaluate that gives up after 60 s: a page stalled under the load fails its run instead of hanging the bench. */
+const ask = (p, fn, arg) => {
+  let timer;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`a page did not answer ${String(fn).replace(/\s+/g, ' ').slice(6, 40)} in 60 s`)), 60_000)));
+  return Promise.race([p.evaluate(fn, arg), late]).finally(() => clearTimeout(timer));
+};
 const round = (x, digits = 1) => (Number.isFinite(x) ? +x.toFixed(digits) : null);
 
 requireBrowser(CHROMIUM_PATH, 'chromium');
@@ -165,13 +171,13 @@ async function runData(n, rate) {
     }
     const t0 = Date.now();
     for (const p of pages) {
-      await p.evaluate(() => window.startData());
+      await ask(p, () => window.startData());
       await sleep(300);
     }
     let meshMs = null;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const counts = await Promise.all(pages.map((p) => p.evaluate(() => window.ready())));
+      const counts = await Promise.all(pages.map((p) => ask(p, () => window.ready())));
       if (counts.every((c) => c === n - 1)) {
         meshMs = Date.now() - t0;
         break;
@@ -181,22 +187,22 @@ async function runData(n, rate) {
     await sleep(SETTLE_S * 1000);
     const cpu0 = descendantsCpu();
     const w0 = Date.now();
-    await Promise.all(pages.map((p) => p.evaluate(([r, s]) => window.sendFor(r, s), [rate, SIZE])));
+    await Promise.all(pages.map((p) => ask(p, ([r, s]) => window.sendFor(r, s), [rate, SIZE])));
     await sleep(WINDOW_S * 1000);
-    await Promise.all(pages.map((p) => p.evaluate(() => window.stopSending())));
+    await Promise.all(pages.map((p) => ask(p, () => window.stopSending())));
     const seconds = (Date.now() - w0) / 1000;
     const cpu = descendantsCpu() - cpu0;
     // drain: what is still queued or in flight arrives; over when nothing more came for 2 s (at most 30 s)
     const d0 = Date.now();
     let counts = [];
     for (let last = -1, still = 0; Date.now() - d0 < 30_000 && still < 4; await sleep(500)) {
-      counts = await Promise.all(pages.map((p) => p.evaluate(() => window.counts())));
+      counts = await Promise.all(pages.map((p) => ask(p, () => window.counts())));
       const total = counts.reduce((s, c) => s + Object.values(c.received).reduce((a, b) => a + b, 0), 0);
       still = total === last ? still + 1 : 0;
       last = total;
     }
     const drainMs = Date.now() - d0;
-    const connected = await Promise.all(pages.map((p) => p.evaluate(() => window.ready())));
+    const connected = await Promise.all(pages.map((p) => ask(p, () => window.ready())));
     let sent = 0, received = 0;
     for (const from of counts) {
       for (const to of counts) {
@@ -244,13 +250,13 @@ async function run(n, budget) {
     }
     const t0 = Date.now();
     for (const p of pages) {
-      await p.evaluate(() => window.start());
+      await ask(p, () => window.start());
       await sleep(300); // one after another, as people arrive
     }
     let meshMs = null;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const counts = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
+      const counts = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
       if (counts.every((c) => c === n - 1)) {
         meshMs = Date.now() - t0;
         break;
@@ -258,16 +264,16 @@ async function run(n, budget) {
       await sleep(200);
     }
     await sleep(SETTLE_S * 1000);
-    const before = await Promise.all(pages.map((p) => p.evaluate(() => window.sample())));
+    const before = await Promise.all(pages.map((p) => ask(p, () => window.sample())));
     const cpu0 = descendantsCpu();
     const w0 = Date.now();
     await sleep(WINDOW_S * 1000);
-    const after = await Promise.all(pages.map((p) => p.evaluate(() => window.sample())));
+    const after = await Promise.all(pages.map((p) => ask(p, () => window.sample())));
     const cpu = descendantsCpu() - cpu0;
     const seconds = (Date.now() - w0) / 1000;
     const decoded = after.reduce((s, a, i) => s + a.decoded - before[i].decoded, 0);
     const encoded = after.reduce((s, a, i) => s + a.encoded - before[i].encoded, 0);
-    const connected = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
+    const connected = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
     const heights = after.flatMap((a) => a.heights);
     return {
       mode: 'video',
