@@ -52,8 +52,8 @@ if (runs.some(video)) {
     groups: byPages((r) => ({ value: r.decodedFps }), video) });
 }
 if (runs.some(data)) {
-  panels.push({ title: 'Data channel messages delivered per second, all pages together (label: lost in the window)', unit: 'msg/s', fmt: (v) => `${Math.round(v)}`,
-    groups: byPages((r) => ({ value: r.deliveredPerSecond, note: `${r.deliveredPerSecond}/s, ${r.lost} lost` }), data) });
+  panels.push({ title: 'Data channel messages delivered per second, all pages together (upper label: messages lost)', unit: 'msg/s', fmt: (v) => `${Math.round(v)}`,
+    groups: byPages((r) => ({ value: r.deliveredPerSecond, note: `${r.lost} lost` }), data) });
 }
 
 const svg = renderBars({ title: `Peerix large room, one headless Chromium, BroadcastChannel signaling — ${[...dates].sort().join(', ')}`, panels });

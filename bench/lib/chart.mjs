@@ -3,8 +3,8 @@
 //
 //   renderBars({ title, panels: [{ title, unit, fmt, groups: [{ label, bars: [{ name, value, note }] }] }], colors })
 //
-// A bar with value null is drawn as a red ✗ (failed run); `note` is printed
-// above the bar (e.g. "0 lost").
+// A bar with value null is drawn as a red ✗ (failed run, `note` its tooltip);
+// otherwise `note` is a second label above the value (e.g. "0 lost").
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const PALETTE = ['#1f6feb', '#8250df', '#d29922', '#2da44e', '#6e7781', '#cf222e'];
@@ -20,7 +20,7 @@ export function renderBars({ title, panels, colors = {}, width = 960, panelHeigh
     const plotW = width - x0 - 30;
     const top = y + 30;
     const h = panelHeight - 70;
-    const max = Math.max(1e-9, ...panel.groups.flatMap((g) => g.bars.map((b) => b.value ?? 0))) * 1.15;
+    const max = Math.max(1e-9, ...panel.groups.flatMap((g) => g.bars.map((b) => b.value ?? 0))) * 1.2;
     parts.push(`<text x="20" y="${y + 12}" font-size="13" font-weight="bold">${esc(panel.title)}</text>`);
     for (let i = 0; i <= 4; i++) {
       const yy = top + h - (h * i) / 4;
@@ -39,14 +39,14 @@ export function renderBars({ title, panels, colors = {}, width = 960, panelHeigh
         }
         const bh = (b.value / max) * h;
         parts.push(`<rect x="${bx + 2}" y="${top + h - bh}" width="${bw - 4}" height="${bh}" fill="${color(b.name)}"><title>${esc(`${b.name}: ${fmt(b.value)}`)}</title></rect>`);
-        const label = b.note ?? fmt(b.value);
-        parts.push(`<text x="${bx + bw / 2}" y="${top + h - bh - 3}" font-size="9" text-anchor="middle">${esc(label)}</text>`);
+        parts.push(`<text x="${bx + bw / 2}" y="${top + h - bh - 3}" font-size="9" text-anchor="middle">${esc(fmt(b.value))}</text>`);
+        if (b.note) parts.push(`<text x="${bx + bw / 2}" y="${top + h - bh - 13}" font-size="9" text-anchor="middle" fill="#555">${esc(b.note)}</text>`);
       });
       parts.push(`<text x="${x0 + gi * gw + gw / 2}" y="${top + h + 16}" font-size="11" text-anchor="middle">${esc(g.label)}</text>`);
     });
     y += panelHeight;
   }
-  names.forEach((name, i) => parts.push(`<rect x="${20 + i * 170}" y="${y}" width="12" height="12" fill="${color(name)}"/><text x="${36 + i * 170}" y="${y + 10}" font-size="12">${esc(name)}</text>`));
+  names.forEach((name, i) => parts.push(`<rect x="${20 + i * 235}" y="${y}" width="12" height="12" fill="${color(name)}"/><text x="${36 + i * 235}" y="${y + 10}" font-size="12">${esc(name)}</text>`));
   const H = y + 30;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" font-family="system-ui, sans-serif">\n<rect width="${width}" height="${H}" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
 }
