@@ -11,10 +11,19 @@
 // per second, and the CPU the browser used (all its processes, from /proc) per
 // decoded frame. A figure for the uplink budget on (default 3 Mbit/s) and off.
 //
+// With --data there is no camera: every page opens one data channel ("bench")
+// and, over the measuring window, sends a small message to every other page
+// --rate times a second; it prints the time to a full mesh of open channels,
+// connections rebuilt, messages delivered per second (all pages) and lost
+// (sent minus received, counted per pair once nothing more arrives), and the CPU.
+//
 //   node bench/large-room.mjs --pages 4,6 --budget 3000000,0 --audio --window 10 --settle 8
+//   node bench/large-room.mjs --data --pages 16,24 --rate 10 --window 10 --settle 3
 //   options: --pages 4,6,8  --budget 3000000,0  --audio (camera + microphone)
 //            --window 10 (s measured)  --settle 8 (s after the mesh, before measuring)
 //            --height 480 (camera height)  --out bench/results/large-room.json
+//            --data (data channel only)  --rate 2,10 (messages/s each page sends to each other; a run per rate)
+//            --size 200 (bytes per message)  --out none (print only)
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -32,8 +41,17 @@ const AUDIO = args.audio === 'true';
 const WINDOW_S = Number(args.window ?? 10);
 const SETTLE_S = Number(args.settle ?? 8);
 const HEIGHT = Number(args.height ?? 480);
-const OUT = args.out ?? join(ROOT, 'bench/results/large-room.json');
+const DATA = args.data === 'true';
+const RATES = (args.rate ?? '10').split(',').map(Number);
+const SIZE = Number(args.size ?? 200);
+const OUT = args.out ?? join(ROOT, DATA ? 'bench/results/large-room-data.json' : 'bench/results/large-room.json');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** page.evaluate that gives up after 60 s: a page stalled under the load fails its run instead of hanging the bench. */
+const ask = (p, fn, arg) => {
+  let timer;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`a page did not answer ${String(fn).replace(/\s+/g, ' ').slice(6, 40)} in 60 s`)), 60_000)));
+  return Promise.race([p.evaluate(fn, arg), late]).finally(() => clearTimeout(timer));
+};
 const round = (x, digits = 1) => (Number.isFinite(x) ? +x.toFixed(digits) : null);
 
 requireBrowser(CHROMIUM_PATH, 'chromium');
@@ -55,6 +73,38 @@ window.start = async () => {
   peer.share({ label: 'camera', stream });
   await peer.join({ room: q.get('room'), metadata: { name: q.get('name') } });
 };
+// Data only: one channel, a message to every other page RATE times a second
+// while window.sending; counted per remote id on both sides.
+const sent = {}, received = {};
+let sending = false, timer = null;
+window.startData = async () => {
+  const peer = new Peer({ driver: new BroadcastChannelDriver() });
+  window.peer = peer;
+  peer.on('connection:new', () => state.created++);
+  peer.on('error', ({ error }) => state.errors.length < 20 && state.errors.push(error.code + ': ' + error.message));
+  peer.on('channel:message', ({ remote, label }) => {
+    if (label === 'bench') received[remote.id] = (received[remote.id] ?? 0) + 1;
+  });
+  peer.open({ label: 'bench' });
+  await peer.join({ room: q.get('room'), metadata: { name: q.get('name') } });
+};
+window.ready = () => [...(window.peer?.connections.values() ?? [])].filter((r) => r.state === 'connected' && r.channels.get('bench')?.readyState === 'open').length;
+window.sendFor = (rate, size) => {
+  const filler = 'x'.repeat(size);
+  let seq = 0;
+  sending = true;
+  timer = setInterval(() => {
+    if (!sending) return;
+    seq++;
+    for (const remote of window.peer.connections.values()) {
+      if (remote.channels.get('bench')?.readyState !== 'open') continue;
+      sent[remote.id] = (sent[remote.id] ?? 0) + 1;
+      remote.send(seq + filler, { label: 'bench' }).catch((e) => state.errors.length < 20 && state.errors.push('send: ' + e.message));
+    }
+  }, 1000 / rate);
+};
+window.stopSending = () => ((sending = false), clearInterval(timer));
+window.counts = () => ({ id: window.peer.id, sent, received, created: state.created, errors: state.errors });
 window.connected = () => [...(window.peer?.connections.values() ?? [])].filter((r) => r.state === 'connected').length;
 window.sample = async () => {
   let decoded = 0, encoded = 0, sendBitrate = 0, heights = [];
@@ -106,6 +156,86 @@ function descendantsCpu() {
   return total;
 }
 
+/** Data-only run: mesh of open channels, then rate messages/s to each other page for WINDOW_S. */
+async function runData(n, rate) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+  try {
+    const context = await browser.newContext();
+    const room = `large-${Math.random().toString(36).slice(2)}`;
+    const pages = [];
+    for (let i = 0; i < n; i++) {
+      const p = await context.newPage();
+      await p.goto(`${base}/?room=${room}&name=p${i}`);
+      await p.waitForFunction(() => typeof window.startData === 'function');
+      pages.push(p);
+    }
+    const t0 = Date.now();
+    for (const p of pages) {
+      await ask(p, () => window.startData());
+      await sleep(300);
+    }
+    let meshMs = null;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const counts = await Promise.all(pages.map((p) => ask(p, () => window.ready())));
+      if (counts.every((c) => c === n - 1)) {
+        meshMs = Date.now() - t0;
+        break;
+      }
+      await sleep(200);
+    }
+    await sleep(SETTLE_S * 1000);
+    const cpu0 = descendantsCpu();
+    const w0 = Date.now();
+    await Promise.all(pages.map((p) => ask(p, ([r, s]) => window.sendFor(r, s), [rate, SIZE])));
+    await sleep(WINDOW_S * 1000);
+    await Promise.all(pages.map((p) => ask(p, () => window.stopSending())));
+    const seconds = (Date.now() - w0) / 1000;
+    const cpu = descendantsCpu() - cpu0;
+    // drain: what is still queued or in flight arrives; over when nothing more came for 2 s (at most 30 s)
+    const d0 = Date.now();
+    let counts = [];
+    for (let last = -1, still = 0; Date.now() - d0 < 30_000 && still < 4; await sleep(500)) {
+      counts = await Promise.all(pages.map((p) => ask(p, () => window.counts())));
+      const total = counts.reduce((s, c) => s + Object.values(c.received).reduce((a, b) => a + b, 0), 0);
+      still = total === last ? still + 1 : 0;
+      last = total;
+    }
+    const drainMs = Date.now() - d0;
+    const connected = await Promise.all(pages.map((p) => ask(p, () => window.ready())));
+    let sent = 0, received = 0;
+    for (const from of counts) {
+      for (const to of counts) {
+        if (from === to) continue;
+        sent += from.sent[to.id] ?? 0;
+        received += Math.min(to.received[from.id] ?? 0, from.sent[to.id] ?? 0);
+      }
+    }
+    return {
+      mode: 'data',
+      pages: n,
+      rate: rate,
+      size: SIZE,
+      meshMs,
+      rebuilds: counts.reduce((s, a) => s + Math.max(0, a.created - (n - 1)), 0),
+      connectedAtEnd: connected.every((c) => c === n - 1),
+      sent,
+      delivered: received,
+      lost: sent - received,
+      askedPerSecond: n * (n - 1) * rate,
+      sentPerSecond: round(sent / seconds, 0),
+      // delivered in the window and the drain after it, over the window: the rate the room sustained
+      deliveredPerSecond: round(received / seconds, 0),
+      drainMs,
+      cpuPercentOfMachine: round((100 * cpu) / seconds / cpus().length),
+      cpuUsPerMessage: received ? round((1e6 * cpu) / received, 0) : null,
+      errors: [...new Set(counts.flatMap((a) => a.errors))],
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
 async function run(n, budget) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
   try {
@@ -120,13 +250,13 @@ async function run(n, budget) {
     }
     const t0 = Date.now();
     for (const p of pages) {
-      await p.evaluate(() => window.start());
+      await ask(p, () => window.start());
       await sleep(300); // one after another, as people arrive
     }
     let meshMs = null;
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const counts = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
+      const counts = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
       if (counts.every((c) => c === n - 1)) {
         meshMs = Date.now() - t0;
         break;
@@ -134,18 +264,19 @@ async function run(n, budget) {
       await sleep(200);
     }
     await sleep(SETTLE_S * 1000);
-    const before = await Promise.all(pages.map((p) => p.evaluate(() => window.sample())));
+    const before = await Promise.all(pages.map((p) => ask(p, () => window.sample())));
     const cpu0 = descendantsCpu();
     const w0 = Date.now();
     await sleep(WINDOW_S * 1000);
-    const after = await Promise.all(pages.map((p) => p.evaluate(() => window.sample())));
+    const after = await Promise.all(pages.map((p) => ask(p, () => window.sample())));
     const cpu = descendantsCpu() - cpu0;
     const seconds = (Date.now() - w0) / 1000;
     const decoded = after.reduce((s, a, i) => s + a.decoded - before[i].decoded, 0);
     const encoded = after.reduce((s, a, i) => s + a.encoded - before[i].encoded, 0);
-    const connected = await Promise.all(pages.map((p) => p.evaluate(() => window.connected())));
+    const connected = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
     const heights = after.flatMap((a) => a.heights);
     return {
+      mode: 'video',
       pages: n,
       budget,
       audio: AUDIO,
@@ -166,14 +297,35 @@ async function run(n, budget) {
   }
 }
 
+/** One line a person reads: `npm run bench` prints it. */
+function summary(r) {
+  const head = `large room, ${r.pages} pages, ${r.mode === 'data' ? `data only, ${r.rate} msg/s per pair` : `video, budget ${r.budget ? `${r.budget / 1e6} Mbit/s` : 'off'}`}:`;
+  if (r.failed) return `${head} failed: ${r.failed}`;
+  const mesh = r.meshMs == null ? 'no full mesh in 120 s' : `mesh in ${(r.meshMs / 1000).toFixed(1)} s`;
+  const flow = r.mode === 'data'
+    ? `${r.deliveredPerSecond} msg/s delivered of ${r.askedPerSecond} asked, ${r.lost} lost`
+    : `${r.sendKbitPerPage} kbit/s sent per page, ${r.decodedFps} frames/s decoded`;
+  return `${head} ${mesh}, ${r.rebuilds} rebuilt, ${flow}, CPU ${r.cpuPercentOfMachine} % of ${cpus().length} cores`;
+}
+
 const results = [];
 for (const n of PAGES) {
-  for (const budget of BUDGETS) {
-    const r = await run(n, budget);
+  for (const setting of DATA ? RATES : BUDGETS) {
+    let r;
+    try {
+      r = DATA ? await runData(n, setting) : await run(n, setting);
+    } catch (e) {
+      // a page or the browser gone under the load: a figure of its own, the other runs go on
+      r = { mode: DATA ? 'data' : 'video', pages: n, ...(DATA ? { rate: setting } : { budget: setting }), failed: String(e.message ?? e).split('\n')[0] };
+    }
     results.push(r);
     console.log(JSON.stringify(r));
+    console.log(summary(r));
   }
 }
 server.close();
-writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, window: WINDOW_S, settle: SETTLE_S, height: HEIGHT, results }, null, 2) + '\n');
-console.log(`written ${OUT}`);
+if (OUT !== 'none') {
+  const settings = DATA ? { mode: 'data', size: SIZE } : { mode: 'video', height: HEIGHT, audio: AUDIO };
+  writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, window: WINDOW_S, settle: SETTLE_S, ...settings, results }, null, 2) + '\n');
+  console.log(`written ${OUT}`);
+}
