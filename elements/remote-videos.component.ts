@@ -10,7 +10,7 @@ import { controlStyles } from './shared.styles.js';
 import { fullscreenIcon, pipIcon } from './icons.js';
 import { QualityMonitor, qualityBadge, qualityStyles } from './connection-quality.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
-import { VideoRequests } from './remote-videos.requests.js';
+import type { VideoRequests } from './remote-videos.requests.js';
 
 interface Tile {
   key: string;
@@ -116,7 +116,9 @@ export class PeerixRemoteVideos extends PeerixMember {
   #meters = new Map<string, Meter>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #buffer: Float32Array<ArrayBuffer> | null = null;
-  #requests = new VideoRequests();
+  /** Loaded with the first tile (its own chunk): until then the senders send everything, as they do unasked. */
+  #requests: VideoRequests | null = null;
+  #loadingRequests = false;
   /** Tiles whose video this element asked not to receive (`max-videos`): shown as camera-off. */
   @state() private _paused = new Set<string>();
 
@@ -130,18 +132,19 @@ export class PeerixRemoteVideos extends PeerixMember {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('fullscreenchange', this.#rerender);
-    this.#requests.start();
+    this.#requests?.start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('fullscreenchange', this.#rerender);
     this.#stopMeters();
-    this.#requests.stop();
+    this.#requests?.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    if (!this.#requests) return;
     this.#requests.maxVideos = this.maxVideos > 0 ? Math.floor(this.maxVideos) : 0;
     const paused = this.#requests.paused(this._tiles.map((t) => ({ key: t.key, screen: t.label === this.screenLabel })));
     if (paused.size !== this._paused.size || [...paused].some((k) => !this._paused.has(k))) this._paused = paused;
@@ -149,6 +152,7 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (!this.#requests) return this.#loadRequests();
     const root = this.renderRoot;
     this.#requests.tiles(
       this._tiles.map((t) => ({
@@ -159,6 +163,19 @@ export class PeerixRemoteVideos extends PeerixMember {
         screen: t.label === this.screenLabel,
         element: root.querySelector(`figure[data-key="${CSS.escape(t.key)}"]`),
       })),
+    );
+  }
+
+  #loadRequests(): void {
+    if (this.#loadingRequests || !this._tiles.length) return;
+    this.#loadingRequests = true;
+    import('./remote-videos.requests.js').then(
+      ({ VideoRequests }) => {
+        this.#requests = new VideoRequests();
+        if (this.isConnected) this.#requests.start();
+        this.requestUpdate();
+      },
+      () => (this.#loadingRequests = false), // the next render tries again
     );
   }
 
@@ -306,7 +323,7 @@ export class PeerixRemoteVideos extends PeerixMember {
       const rms = Math.sqrt(sum / size);
       if (rms > this.speakingThreshold) {
         if (now - meter.lastLoud >= SPEAKING_HOLD) {
-          this.#requests.spoke(key);
+          this.#requests?.spoke(key);
           if (this.maxVideos > 0) this.requestUpdate();
         }
         meter.lastLoud = now;
