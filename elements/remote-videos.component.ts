@@ -10,7 +10,7 @@ import { controlStyles } from './shared.styles.js';
 import { fullscreenIcon, pipIcon } from './icons.js';
 import { QualityMonitor, qualityBadge, qualityStyles } from './connection-quality.js';
 import { remoteVideosStyles } from './remote-videos.styles.js';
-import type { VideoRequests } from './remote-videos.requests.js';
+import type { SpeakingMeters, VideoRequests } from './remote-videos.lazy.js';
 
 interface Tile {
   key: string;
@@ -18,16 +18,6 @@ interface Tile {
   stream: MediaStream;
   label: string;
 }
-
-interface Meter {
-  source: MediaStreamAudioSourceNode;
-  analyser: AnalyserNode;
-  track: MediaStreamTrack;
-  lastLoud: number;
-}
-
-/** How long someone still counts as speaking after the level dropped (ms). */
-const SPEAKING_HOLD = 400;
 
 /**
  * @summary The other peers' streams: a tile each, with name, muted, camera-off,
@@ -112,13 +102,13 @@ export class PeerixRemoteVideos extends PeerixMember {
   #quality = new QualityMonitor(this, () => new Set(this._tiles.map((t) => t.remote)));
   #unsubscribe: (() => void) | null = null;
   #states: MediaStates | null = null;
-  #audio: AudioContext | null = null;
-  #meters = new Map<string, Meter>();
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #buffer: Float32Array<ArrayBuffer> | null = null;
-  /** Loaded with the first tile (its own chunk): until then the senders send everything, as they do unasked. */
+  /**
+   * Receiver requests and speaking detection, loaded with the first tile (their own chunk):
+   * until then the senders send everything, as they do unasked, and nobody is speaking yet.
+   */
   #requests: VideoRequests | null = null;
-  #loadingRequests = false;
+  #meters: SpeakingMeters | null = null;
+  #loading = false;
   /** Tiles whose video this element asked not to receive (`max-videos`): shown as camera-off. */
   @state() private _paused = new Set<string>();
 
@@ -138,7 +128,7 @@ export class PeerixRemoteVideos extends PeerixMember {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('fullscreenchange', this.#rerender);
-    this.#stopMeters();
+    this.#meters?.stop();
     this.#requests?.stop();
   }
 
@@ -167,15 +157,32 @@ export class PeerixRemoteVideos extends PeerixMember {
   }
 
   #loadRequests(): void {
-    if (this.#loadingRequests || !this._tiles.length) return;
-    this.#loadingRequests = true;
-    import('./remote-videos.requests.js').then(
-      ({ VideoRequests }) => {
+    if (this.#loading || !this._tiles.length) return;
+    this.#loading = true;
+    import('./remote-videos.lazy.js').then(
+      ({ VideoRequests, SpeakingMeters }) => {
         this.#requests = new VideoRequests();
+        this.#meters = new SpeakingMeters({
+          threshold: () => this.speakingThreshold,
+          muted: (key) => this.#states?.get(this._tiles.find((t) => t.key === key)?.remote.id ?? '').muted ?? false,
+          spoke: (key) => {
+            this.#requests?.spoke(key);
+            if (this.maxVideos > 0) this.requestUpdate();
+          },
+          heard: (speaking, speaker) => {
+            // The speaker stays featured until someone else is louder (not when they pause).
+            if (speaker && speaker !== this._speaker) this._speaker = speaker;
+            if (speaking.size !== this._speaking.size || [...speaking].some((k) => !this._speaking.has(k))) {
+              this._speaking = speaking;
+              this.speaking = speaking.size > 0;
+            }
+          },
+        });
         if (this.isConnected) this.#requests.start();
+        this.#updateMeters();
         this.requestUpdate();
       },
-      () => (this.#loadingRequests = false), // the next render tries again
+      () => (this.#loading = false), // the next render tries again
     );
   }
 
@@ -268,86 +275,8 @@ export class PeerixRemoteVideos extends PeerixMember {
     this.#updateMeters();
   }
 
-  // ───────────────────────── speaking detection ─────────────────────────
-
   #updateMeters(): void {
-    if (!this.isConnected) return;
-    const wanted = new Map<string, MediaStreamTrack>();
-    for (const tile of this._tiles) {
-      const track = tile.stream.getAudioTracks().find((t) => t.readyState === 'live');
-      if (track) wanted.set(tile.key, track);
-    }
-    for (const [key, meter] of this.#meters) {
-      if (wanted.get(key) === meter.track) continue;
-      meter.source.disconnect();
-      this.#meters.delete(key);
-    }
-    if (wanted.size === 0) {
-      if (this._speaking.size) this._speaking = new Set();
-      return;
-    }
-    const AudioContextCtor = globalThis.AudioContext;
-    if (!AudioContextCtor) return;
-    this.#audio ??= new AudioContextCtor();
-    const audio = this.#audio;
-    for (const [key, track] of wanted) {
-      if (this.#meters.has(key)) continue;
-      try {
-        const source = audio.createMediaStreamSource(new MediaStream([track]));
-        const analyser = audio.createAnalyser();
-        // ~43 ms at 48 kHz: sampled every 100 ms, a short sound is still caught about half the time.
-        analyser.fftSize = 2048;
-        source.connect(analyser);
-        this.#meters.set(key, { source, analyser, track, lastLoud: 0 });
-      } catch {
-        // no level for this one
-      }
-    }
-    this.#timer ??= setInterval(() => this.#measure(), 100);
-  }
-
-  #measure(): void {
-    const audio = this.#audio;
-    if (!audio) return;
-    if (audio.state === 'suspended') void audio.resume().catch(() => {});
-    const now = performance.now();
-    const speaking = new Set<string>();
-    let loudest = this.speakingThreshold;
-    let speaker = '';
-    for (const [key, meter] of this.#meters) {
-      const size = meter.analyser.fftSize;
-      if (!this.#buffer || this.#buffer.length !== size) this.#buffer = new Float32Array(size);
-      meter.analyser.getFloatTimeDomainData(this.#buffer);
-      let sum = 0;
-      for (const v of this.#buffer) sum += v * v;
-      const rms = Math.sqrt(sum / size);
-      if (rms > this.speakingThreshold) {
-        if (now - meter.lastLoud >= SPEAKING_HOLD) {
-          this.#requests?.spoke(key);
-          if (this.maxVideos > 0) this.requestUpdate();
-        }
-        meter.lastLoud = now;
-      }
-      const muted = this.#states?.get(this._tiles.find((t) => t.key === key)?.remote.id ?? '').muted ?? false;
-      if (!muted && now - meter.lastLoud < SPEAKING_HOLD) speaking.add(key);
-      if (!muted && rms > loudest) [loudest, speaker] = [rms, key];
-    }
-    // The speaker stays featured until someone else is louder (not when they pause).
-    if (speaker && speaker !== this._speaker) this._speaker = speaker;
-    const same = speaking.size === this._speaking.size && [...speaking].every((k) => this._speaking.has(k));
-    if (!same) {
-      this._speaking = speaking;
-      this.speaking = speaking.size > 0;
-    }
-  }
-
-  #stopMeters(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    for (const meter of this.#meters.values()) meter.source.disconnect();
-    this.#meters.clear();
-    void this.#audio?.close().catch(() => {});
-    this.#audio = null;
+    if (this.isConnected) this.#meters?.update(this._tiles);
   }
 
   // ───────────────────────── rendering ─────────────────────────
