@@ -142,7 +142,7 @@ export class PeerixRemoteVideos extends PeerixMember {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (!this.#requests) return this.#loadRequests();
+    if (!this.#requests) return this.#loadTileCode();
     const root = this.renderRoot;
     this.#requests.tiles(
       this._tiles.map((t) => ({
@@ -156,7 +156,8 @@ export class PeerixRemoteVideos extends PeerixMember {
     );
   }
 
-  #loadRequests(): void {
+  /** Fetches the tile-time code (remote-videos.lazy.ts) once there is a tile; a failed load is retried on the next render. */
+  #loadTileCode(): void {
     if (this.#loading || !this._tiles.length) return;
     this.#loading = true;
     import('./remote-videos.lazy.js').then(
