@@ -231,4 +231,34 @@ describe('security: broker-level attacks', () => {
     expect(error.message).to.match(/v1.*v2/);
     await victim.leave();
   });
+
+  it('a late answer of a setup that ended is dropped quietly; one from a session never set up is still an error', async () => {
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const [a, b] = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+    const errors = errorsOf(a);
+    await a.join({ room: r });
+    // The earlier announcer (a) offers; the broker holds b's answer back.
+    let held: ReturnType<HostileBroker['sentTo']>[number] | undefined;
+    broker.withhold = (_key, message) => {
+      if (held || headerOf(message).kind !== KIND.Answer) return false;
+      held = message.slice();
+      return true;
+    };
+    await b.join({ room: r });
+    await until(() => held !== undefined && a.connections.has(b.id), "b's answer held, a's setup waiting");
+    expect(headerOf(held!).id).to.equal(b.id);
+    await b.leave(); // its goodbye ends a's setup
+    await until(() => !a.connections.has(b.id), "a's setup ended by b's goodbye");
+    broker.inject([ns, a.id], held!);
+    await pause(800);
+    expect(errors.filter((e) => e.peerId === b.id).map((e) => `${e.code}: ${e.message}`), 'errors about b').to.deep.equal([]);
+    // A member's goodbye sealed for a, from a session a never had a setup with: reported.
+    const member = await rawIdentity();
+    const key = await pairKey(member, a.id, sessionOf(broker, ns, a), (await roomKeys(r, 's')).pairSalt);
+    broker.inject([ns, a.id], await seal({ kind: KIND.Bye, body: new Uint8Array(0), sender: member, key, recipient: a.id, ns }));
+    await until(() => errors.some((e) => e.peerId === member.id && e.code === 'ERR_UNEXPECTED'), 'ERR_UNEXPECTED for the unknown setup');
+    await a.leave();
+  });
 });
