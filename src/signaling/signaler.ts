@@ -57,8 +57,8 @@ export class Signaler {
     const pairKeys = new PairKeys(identity, pairSalt, this.session);
     this.#envelopes = new Envelopes({ identity, roomNamespace: ns, roomKey, pairKeys, encryption, compression, replay });
     try {
-      await driver.subscribe(this.#roomNs, this.#onRoom);
-      await driver.subscribe(this.#ownNs, this.#onOwn);
+      // Both at once: one broker round trip (one stream reopen for SSE) before the announce, not two.
+      await Promise.all([driver.subscribe(this.#roomNs, this.#onRoom), driver.subscribe(this.#ownNs, this.#onOwn)]);
     } catch (error) {
       throw toPeerixError(error, 'ERR_DRIVER', 'the driver could not subscribe');
     }
