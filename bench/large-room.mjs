@@ -54,6 +54,26 @@ const ask = (p, fn, arg) => {
 };
 const round = (x, digits = 1) => (Number.isFinite(x) ? +x.toFixed(digits) : null);
 
+/**
+ * Starts the pages one after another (300 ms apart, as people arrive), then waits up to
+ * 120 s until every page counts all the others (`count` runs in the page).
+ * Returns the ms from the first start until then, or null.
+ */
+async function joinOneByOne(pages, start, count) {
+  const t0 = Date.now();
+  for (const p of pages) {
+    await ask(p, start);
+    await sleep(300);
+  }
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(pages.map((p) => ask(p, count)));
+    if (counts.every((c) => c === pages.length - 1)) return Date.now() - t0;
+    await sleep(200);
+  }
+  return null;
+}
+
 requireBrowser(CHROMIUM_PATH, 'chromium');
 
 const engine = (
@@ -169,21 +189,7 @@ async function runData(n, rate) {
       await p.waitForFunction(() => typeof window.startData === 'function');
       pages.push(p);
     }
-    const t0 = Date.now();
-    for (const p of pages) {
-      await ask(p, () => window.startData());
-      await sleep(300);
-    }
-    let meshMs = null;
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const counts = await Promise.all(pages.map((p) => ask(p, () => window.ready())));
-      if (counts.every((c) => c === n - 1)) {
-        meshMs = Date.now() - t0;
-        break;
-      }
-      await sleep(200);
-    }
+    const meshMs = await joinOneByOne(pages, () => window.startData(), () => window.ready());
     await sleep(SETTLE_S * 1000);
     const cpu0 = descendantsCpu();
     const w0 = Date.now();
@@ -248,21 +254,7 @@ async function run(n, budget) {
       await p.waitForFunction(() => typeof window.start === 'function');
       pages.push(p);
     }
-    const t0 = Date.now();
-    for (const p of pages) {
-      await ask(p, () => window.start());
-      await sleep(300); // one after another, as people arrive
-    }
-    let meshMs = null;
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const counts = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
-      if (counts.every((c) => c === n - 1)) {
-        meshMs = Date.now() - t0;
-        break;
-      }
-      await sleep(200);
-    }
+    const meshMs = await joinOneByOne(pages, () => window.start(), () => window.connected());
     await sleep(SETTLE_S * 1000);
     const before = await Promise.all(pages.map((p) => ask(p, () => window.sample())));
     const cpu0 = descendantsCpu();
