@@ -176,19 +176,25 @@ function descendantsCpu() {
   return total;
 }
 
+/** `n` pages in one browser context (so BroadcastChannel reaches them all), in one new room. */
+async function openPages(browser, n, query) {
+  const context = await browser.newContext();
+  const room = `large-${Math.random().toString(36).slice(2)}`;
+  const pages = [];
+  for (let i = 0; i < n; i++) {
+    const p = await context.newPage();
+    await p.goto(`${base}/?room=${room}&name=p${i}${query}`);
+    await p.waitForFunction(() => typeof window.start === 'function');
+    pages.push(p);
+  }
+  return pages;
+}
+
 /** Data-only run: mesh of open channels, then rate messages/s to each other page for WINDOW_S. */
 async function runData(n, rate) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
   try {
-    const context = await browser.newContext();
-    const room = `large-${Math.random().toString(36).slice(2)}`;
-    const pages = [];
-    for (let i = 0; i < n; i++) {
-      const p = await context.newPage();
-      await p.goto(`${base}/?room=${room}&name=p${i}`);
-      await p.waitForFunction(() => typeof window.startData === 'function');
-      pages.push(p);
-    }
+    const pages = await openPages(browser, n, '');
     const meshMs = await joinOneByOne(pages, () => window.startData(), () => window.ready());
     await sleep(SETTLE_S * 1000);
     const cpu0 = descendantsCpu();
@@ -245,15 +251,7 @@ async function runData(n, rate) {
 async function run(n, budget) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
   try {
-    const context = await browser.newContext();
-    const room = `large-${Math.random().toString(36).slice(2)}`;
-    const pages = [];
-    for (let i = 0; i < n; i++) {
-      const p = await context.newPage();
-      await p.goto(`${base}/?room=${room}&name=p${i}&budget=${budget}&height=${HEIGHT}&audio=${AUDIO ? 1 : 0}`);
-      await p.waitForFunction(() => typeof window.start === 'function');
-      pages.push(p);
-    }
+    const pages = await openPages(browser, n, `&budget=${budget}&height=${HEIGHT}&audio=${AUDIO ? 1 : 0}`);
     const meshMs = await joinOneByOne(pages, () => window.start(), () => window.connected());
     await sleep(SETTLE_S * 1000);
     const before = await Promise.all(pages.map((p) => ask(p, () => window.sample())));
