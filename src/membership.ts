@@ -2,7 +2,7 @@ import { Admission, type SetupSlot } from './admission.js';
 import { createDebug } from './debug.js';
 import { PeerixError, toPeerixError } from './errors.js';
 import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.js';
-import { BoundedCache, publicKeyFromId } from './signaling/crypto.js';
+import { publicKeyFromId } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
 import type { CompactDescription, SignalMessage } from './signaling/messages.js';
 import { OfferWaits, glareDecision } from './glare.js';
@@ -14,17 +14,12 @@ const debug = createDebug('peerix:peer');
 /** Rebuilds through the broker allowed per remote within REBUILD_WINDOW_MS. */
 const MAX_REBUILDS = 3;
 const REBUILD_WINDOW_MS = 60_000;
-/**
- * When both announced at about the same time, the later announcer waits for the
- * earlier one's offer (see glare.ts); it offers itself only after this long without one.
- */
+/** The later of two announcers waits this long for the earlier one's offer, then offers itself (glare.ts). */
 const OFFER_FALLBACK_MS = 1500;
 /** Ids refused by `verify` that we remember, so they are not asked about again and again. */
 const MAX_REFUSED = 256;
 /** Newer sessions remembered for calls still up (see #remember). */
 const MAX_REJOINED = 256;
-/** Setups (peer id and session) remembered after they ended, so their late messages are dropped quietly. */
-const MAX_ENDED = 1024;
 /** Setup admission (see admission.ts): eviction age, answer timeout, wait, per-sender rate. */
 const SETUP_MIN_AGE_MS = 1000;
 // A loaded Firefox gathering TURN candidates took over 5 s to answer; a crowded flood is
@@ -45,7 +40,7 @@ export interface MembershipHooks {
   /** When we last announced ourselves (for the glare hold). */
   announcedAt(): number;
   announce(): Promise<void>;
-  /** Starts deriving the pair key with a remote's session early, so the first offer or answer does not wait for it. */
+  /** Starts deriving the pair key with a remote's session now, so the first offer does not wait for it. */
   warmKey(id: string, session: string): void;
   /** Channels opened at the `Peer` level, opened on every new connection. */
   channelOptions(): Iterable<OpenOptions>;
@@ -76,7 +71,6 @@ export class Membership {
   #waits = new OfferWaits();
   /** A newer session announced by a peer we still have a call with: called once that call ends. */
   #rejoined = new Map<string, SessionInfo>();
-  #ended = new BoundedCache<true>(MAX_ENDED);
 
   constructor(hooks: MembershipHooks, options: Required<Pick<PeerOptions, 'maxPendingConnections'>> & Pick<PeerOptions, 'verify'>) {
     this.#hooks = hooks;
@@ -131,10 +125,9 @@ export class Membership {
     const info = { session, since: timestamp };
     if (message.kind === 'Announce') return void this.#onAnnounce(sender, info);
     if (message.kind === 'BrokerOffer') return this.#onOffer(sender, info, message.description, message.metadata);
-    // BrokerAnswer, BrokerCandidates and BrokerLeave belong to the setup of the session they were sealed for.
+    // BrokerAnswer, BrokerCandidates and BrokerLeave belong to the setup of their session; late ones of an ended setup are expected.
     const remote = this.#connections.get(sender);
-    // A setup given up (timeout, goodbye) may still get its answer or candidates: expected, not an error.
-    if (!remote && this.#ended.get(`${sender}.${session}`)) return debug('late', message.kind, 'of an ended setup with', sender.slice(0, 8));
+    if (!remote && this.#sessions.ended(sender, session)) return debug('late', message.kind, 'of an ended setup with', sender.slice(0, 8));
     if (!remote || this.#sessions.of(remote) !== session) {
       this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
       return;
@@ -333,8 +326,7 @@ export class Membership {
   /** A connection ended: its slot is given back, and a broken path is rebuilt through the broker (a few times at most). */
   disposed(remote: RemotePeer, reason: DisposeReason): void {
     this.#slotOf.get(remote)?.release();
-    const ended = this.#sessions.of(remote);
-    if (ended) this.#ended.set(`${remote.id}.${ended}`, true);
+    this.#sessions.end(remote.id, remote);
     if (this.#connections.get(remote.id) === remote) this.#connections.delete(remote.id);
     if (!this.#hooks.joined()) return;
     const rejoin = this.#rejoined.get(remote.id);

@@ -14,10 +14,13 @@ export interface SessionInfo {
 
 /** Most identities whose newest session is remembered. */
 const MAX_IDENTITIES = 1024;
+/** Most ended setups remembered, so their late messages are told from unknown ones. */
+const MAX_ENDED = 1024;
 
 export class Sessions<Connection extends object> {
   readonly #of = new WeakMap<Connection, SessionInfo>();
   readonly #latest = new Map<string, SessionInfo>();
+  readonly #ended = new Set<string>();
 
   /** The session a connection was set up in. */
   of(connection: Connection): string | undefined {
@@ -26,6 +29,19 @@ export class Sessions<Connection extends object> {
 
   bind(connection: Connection, info: SessionInfo): void {
     this.#of.set(connection, info);
+  }
+
+  /** The connection with peer `id` ended: late messages of its session are expected. */
+  end(id: string, connection: Connection): void {
+    const session = this.of(connection);
+    if (!session) return;
+    this.#ended.add(`${id}.${session}`);
+    if (this.#ended.size > MAX_ENDED) this.#ended.delete(this.#ended.values().next().value!);
+  }
+
+  /** True when a connection with peer `id` in `session` ended here (one of the last 1,024). */
+  ended(id: string, session: string): boolean {
+    return this.#ended.has(`${id}.${session}`);
   }
 
   /**
