@@ -13,6 +13,7 @@
 // BENCH_WINDOWS (the sweep's send windows, high:low, e.g. 4M:1M,1M:256K),
 // BENCH_TRACE_RUNS (runs per traced join, default 3), BENCH_TRACES (which traces: 2,2v,6; default all),
 // BENCH_BASE (a git ref: Peerix at that commit runs beside this tree as `peerix-base`),
+// BENCH_SLOW_DUMP (ms: a mesh run slower than this writes its pages' steps and debug lines to bench/results/slow/),
 // BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener).
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { renderMarkdown, renderSvg } from './lib/report.mjs';
 import { analyseRun, summariseRuns } from './lib/trace.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SLOW_DUMP = Number(process.env.BENCH_SLOW_DUMP ?? 0);
 const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 3);
 const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
 const CPU_LIBS = (process.env.BENCH_CPU_LIBS ?? 'peerix,peerjs,simple-peer').split(',');
@@ -192,11 +194,22 @@ async function meshRun(lib, n, { video = false } = {}) {
       : meshDone(n), 30000, video ? 'first remote video frame' : 'full mesh');
     const t0 = Math.min(...statuses.map((s) => s.t0));
     const t1 = Math.max(...statuses.map((s) => (video ? Math.max(...Object.values(s.firstFrame)) : s.t1)));
+    if (SLOW_DUMP && t1 - t0 > SLOW_DUMP) await dumpSlowRun(lib, n, list, t0, t1);
     return t1 - t0;
   } finally {
     await list.map((p) => p.evaluate(() => window.bench.leave()).catch(() => {})).reduce((a, b) => a.then(() => b), Promise.resolve());
     await close();
   }
+}
+
+/** A run slower than BENCH_SLOW_DUMP ms: every page's steps and debug lines (BENCH_DEBUG) go to bench/results/slow/. */
+async function dumpSlowRun(lib, n, list, t0, t1) {
+  const pages = await Promise.all(list.map(async (p) => ({ status: await status(p), steps: await p.evaluate(() => window.bench.trace()), debug: await p.evaluate(() => window.bench.debugLines?.() ?? []) })));
+  const dir = joinPath(ROOT, 'bench/results/slow');
+  mkdirSync(dir, { recursive: true });
+  const file = joinPath(dir, `${lib}-n${n}-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify({ lib, n, t0, ms: Math.round(t1 - t0), pages }, null, 1));
+  log(`slow run (${Math.round(t1 - t0)} ms) written to ${file}`);
 }
 
 /** `runs` fresh runs; a failed run is counted and reported, the others still give figures. */

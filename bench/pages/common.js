@@ -5,7 +5,7 @@
 
 // Every RTCPeerConnection the library makes (for library-neutral stats), and
 // the steps of each join (section `trace` of the bench).
-import { connections, steps } from './trace.js';
+import { connections, debugLines, steps } from './trace.js';
 
 export const now = () => performance.timeOrigin + performance.now();
 
@@ -85,6 +85,10 @@ export function install(adapter) {
     /** The WebRTC and WebSocket steps this page went through (see trace.js). */
     trace() {
       return steps;
+    },
+    /** Peerix's debug lines with ids, when the bench turned debug on. */
+    debugLines() {
+      return debugLines;
     },
     /** Sum of video frames decoded on every connection of this page. */
     async framesDecoded() {

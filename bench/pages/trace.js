@@ -6,6 +6,8 @@ const now = () => performance.timeOrigin + performance.now();
 
 /** Every step seen: `{ t, pc, step }`; `pc` numbers the connections of this page (0 = a WebSocket). */
 export const steps = [];
+/** Peerix's debug lines as written (ids kept), for the dump of a slow run (BENCH_SLOW_DUMP). */
+export const debugLines = [];
 /** Every RTCPeerConnection made on this page, in order. */
 export const connections = [];
 
@@ -103,6 +105,7 @@ const consoleDebug = console.debug.bind(console);
 console.debug = (...args) => {
   const [first, , ...rest] = args;
   if (typeof first === 'string' && first.startsWith('%cpeerix')) {
+    if (debugLines.length < 5000) debugLines.push(`${Math.round(performance.timeOrigin + performance.now())} ${first.slice(2)} ${rest.map(String).join(' ')}`);
     // Ids, rooms and sizes differ on every run: "receive BrokerOffer from 3fA_x9Qk" → "receive BrokerOffer from …" (message kinds kept).
     const text = rest
       .map(String)
