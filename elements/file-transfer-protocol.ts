@@ -109,3 +109,13 @@ export function safeName(name: string): string {
 export function safeType(type: string): string {
   return /^[\w.+-]{1,64}\/[\w.+-]{1,128}$/.test(type) ? type.toLowerCase() : 'application/octet-stream';
 }
+
+const toHex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The file checksum: SHA-256 over the concatenated SHA-256 digests of its data messages, in order (hex). */
+export async function fileChecksum(digests: Promise<ArrayBuffer>[]): Promise<string> {
+  const list = await Promise.all(digests);
+  const joined = new Uint8Array(list.length * 32);
+  list.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', joined)));
+}

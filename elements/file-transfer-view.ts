@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { formatSize } from './file-size.js';
-import type { Transfer } from './file-transfers.js';
+import type { Transfer } from './file-transfer-types.js';
 
 const STATE_TEXT: Record<Transfer['state'], string> = {
   sending: 'Sending',

@@ -4,47 +4,23 @@ import {
   SLICE_SIZE,
   WINDOW,
   decodeControl,
-  decodeData,
   encodeControl,
   encodeData,
+  fileChecksum,
   safeName,
   safeType,
   type Control,
   type DeclineReason,
 } from './file-transfer-protocol.js';
 import { formatSize } from './file-size.js';
+import { FileReceiver } from './file-receiver.js';
+import { isFinished, type Live, type Transfer, type TransferState } from './file-transfer-types.js';
 
 // The view of a transfer travels with the transfers (in their chunk): there is nothing to show before they load.
 export { renderTransfer } from './file-transfer-view.js';
 
-export type TransferState = 'sending' | 'receiving' | 'verifying' | 'done' | 'failed' | 'cancelled';
-
-/** One file going to or coming from one peer, as the elements show it. */
-export interface Transfer {
-  /** Unique on this page. */
-  readonly key: string;
-  readonly direction: 'in' | 'out';
-  readonly name: string;
-  readonly size: number;
-  /** The declared MIME type (shown as text; never used to open the file). */
-  readonly type: string;
-  /** The other side (absent for a file refused before it went anywhere). */
-  readonly remote?: RemotePeer;
-  /** The other side's display name. */
-  readonly peerName: string;
-  readonly started: Date;
-  /** Bytes sent (handed to the channel) or received so far. */
-  bytes: number;
-  state: TransferState;
-  /** Why it failed or who cancelled it, as text. */
-  message?: string;
-  /** Outgoing: the file. Incoming: the verified file, once `done`. */
-  blob?: Blob;
-  /** Incoming and done: an object URL of the file as `application/octet-stream` (a download, never a page). */
-  url?: string;
-  /** The file's checksum once known: hex SHA-256 of its slices' SHA-256 digests (see `file-transfer-protocol.ts`). */
-  checksum?: string;
-}
+export type { Transfer, TransferState } from './file-transfer-types.js';
+export { isFinished } from './file-transfer-types.js';
 
 /** What a file element gives the shared transfer list. */
 export interface TransferClient {
@@ -58,9 +34,6 @@ export interface TransferClient {
 /** The peer events the transfers follow. */
 export type TransferEvent = 'channel:message' | 'channel:progress' | 'channel:close' | 'connection:closed' | 'connection:failed';
 
-/** A transfer with someone on the other end. */
-type Live = Transfer & { readonly remote: RemotePeer };
-
 interface Recipient {
   transfer: Live;
   inFlight: Set<Promise<void>>;
@@ -72,23 +45,10 @@ interface Outgoing {
   recipients: Map<string, Recipient>;
 }
 
-interface Incoming {
-  transfer: Live;
-  id: number;
-  parts: Blob[];
-  received: number;
-  /** One SHA-256 per data message, computed off the main thread by WebCrypto. */
-  digests: Promise<ArrayBuffer>[];
-}
-
 /** Bytes that may wait in a channel's send queue before the next slice goes. */
 const QUEUE_LIMIT = 256 * 1024;
-/** Incoming transfers at once per remote; more offers are declined as busy. */
-const MAX_INCOMING_PER_PEER = 8;
 /** Finished transfers kept in the list (their download links with them). */
 const MAX_KEPT = 100;
-/** Blob parts merged into one after this many, to keep the part list short. */
-const MERGE_PARTS = 64;
 /** Default receive limit when no element sets `max-size`. */
 export const DEFAULT_MAX_SIZE = 2 * 1024 ** 3;
 
@@ -119,21 +79,31 @@ export class FileTransfers {
   #clients = new Set<TransferClient>();
   #transfers: Transfer[] = [];
   #outgoing = new Map<number, Outgoing>();
-  #incoming = new Map<string, Incoming>();
-  /** Ids of transfers that just ended, whose last data messages may still arrive. */
-  #ended = new Set<string>();
+  #receiver: FileReceiver;
   #nextId = (Math.random() * 0x7fffffff) >>> 0;
   #unsubscribe: () => void;
 
   private constructor(peer: Peer, label: string, backlog: ReadonlyArray<[TransferEvent, unknown]>) {
     this.peer = peer;
     this.label = label;
+    this.#receiver = new FileReceiver({
+      maxSize: () => this.maxSize,
+      add: (init) => this.#add(init),
+      progress: (transfer, bytes) => this.#progress(transfer, bytes),
+      finish: (transfer, state, message) => this.#finish(transfer, state, message),
+      control: (remote, message) => this.#control(remote, message),
+      error: (code, message, remote) => this.#error(code, message, remote),
+      changed: () => this.#changed(),
+      completed: (transfer) => {
+        for (const c of this.#clients) c.fileCompleted(transfer);
+      },
+    });
     peer.open({ label, ordered: true });
     const onMessage = ({ remote, label: l, data }: { remote: RemotePeer; label: string; data: string | ArrayBuffer }) => {
       if (l === label) this.#receive(remote, data);
     };
     const onProgress = ({ remote, label: l, received, total }: { remote: RemotePeer; label: string; received: number; total: number }) => {
-      if (l === label) this.#partial(remote, received, total);
+      if (l === label) this.#receiver.partial(remote, received, total);
     };
     const onGone = ({ remote, label: l }: { remote: RemotePeer; label?: string }) => {
       if (l === undefined || l === label) this.#lost(remote);
@@ -224,11 +194,7 @@ export class FileTransfers {
       }
       return;
     }
-    for (const [key, incoming] of this.#incoming) {
-      if (incoming.transfer !== transfer) continue;
-      this.#dropIncoming(key);
-      this.#control(remote, { t: 'decline', id: incoming.id, reason: 'cancelled' });
-    }
+    this.#receiver.cancel(transfer);
     this.#finish(transfer, 'cancelled', 'You cancelled it.');
   }
 
@@ -282,7 +248,7 @@ export class FileTransfers {
       }
       return;
     }
-    const checksum = await combine(digests);
+    const checksum = await fileChecksum(digests);
     for (const { transfer } of out.recipients.values()) {
       transfer.checksum = checksum;
       transfer.state = 'verifying';
@@ -318,14 +284,14 @@ export class FileTransfers {
     this.#finish(transfer, state, message);
   }
 
-  // ───────────────────────── receiving ─────────────────────────
+  // ───────────────────── replies to files we send ─────────────────────
 
   #receive(remote: RemotePeer, data: string | ArrayBuffer): void {
-    if (typeof data !== 'string') return this.#data(remote, data);
+    if (typeof data !== 'string') return this.#receiver.data(remote, data);
     const message = decodeControl(data);
     if (!message) return this.#error('ERR_DECODE', `malformed file-transfer message from ${remoteName(remote)}`, remote);
-    if (message.t === 'offer') return this.#offer(remote, message);
-    if (message.t === 'end' || message.t === 'abort') return void this.#senderSaid(remote, message);
+    if (message.t === 'offer') return this.#receiver.offer(remote, message);
+    if (message.t === 'end' || message.t === 'abort') return void this.#receiver.senderSaid(remote, message);
     // `decline` and `done` are about a file we send.
     const recipient = this.#outgoing.get(message.id)?.recipients.get(remote.id);
     const out = this.#outgoing.get(message.id);
@@ -348,116 +314,12 @@ export class FileTransfers {
     this.#dropRecipient(out, recipient.transfer, state, text);
   }
 
-  #offer(remote: RemotePeer, offer: Extract<Control, { t: 'offer' }>): void {
-    const key = `${remote.id}:${offer.id}`;
-    if (this.#incoming.has(key)) return this.#error('ERR_UNEXPECTED', `${remoteName(remote)} offered transfer ${offer.id} twice`, remote);
-    const limit = this.maxSize;
-    if (offer.size > limit) {
-      this.#control(remote, { t: 'decline', id: offer.id, reason: 'too-large' });
-      const message = `Refused ${offer.name} (${formatSize(offer.size)}): larger than the limit of ${formatSize(limit)}.`;
-      this.#add({ direction: 'in', name: offer.name, size: offer.size, type: offer.type, remote, state: 'failed', message });
-      this.#error('ERR_TOO_LARGE', message, remote);
-      return this.#changed();
-    }
-    const active = [...this.#incoming.values()].filter((i) => i.transfer.remote.id === remote.id).length;
-    if (active >= MAX_INCOMING_PER_PEER) {
-      this.#control(remote, { t: 'decline', id: offer.id, reason: 'busy' });
-      return this.#error('ERR_LIMIT', `${remoteName(remote)} sends more than ${MAX_INCOMING_PER_PEER} files at once; declined ${offer.name}`, remote);
-    }
-    const transfer = this.#add({ direction: 'in', name: offer.name, size: offer.size, type: offer.type, remote, state: 'receiving' }) as Live;
-    this.#incoming.set(key, { transfer, id: offer.id, parts: [], received: 0, digests: [] });
-    this.#changed();
-  }
-
-  #data(remote: RemotePeer, data: ArrayBuffer): void {
-    const decoded = decodeData(data);
-    if (!decoded) return this.#error('ERR_DECODE', `malformed file data from ${remoteName(remote)}`, remote);
-    const key = `${remote.id}:${decoded.id}`;
-    const incoming = this.#incoming.get(key);
-    if (!incoming) {
-      // Slices already on their way when a transfer was cancelled are expected.
-      if (!this.#ended.has(key)) this.#error('ERR_UNEXPECTED', `file data for unknown transfer ${decoded.id} from ${remoteName(remote)}`, remote);
-      return;
-    }
-    const { transfer } = incoming;
-    const total = incoming.received + decoded.bytes.length;
-    if (total > transfer.size) {
-      this.#dropIncoming(key);
-      this.#control(remote, { t: 'decline', id: incoming.id, reason: 'invalid' });
-      this.#finish(transfer, 'failed', `${transfer.peerName} sent more than the announced ${formatSize(transfer.size)}.`);
-      return this.#error('ERR_TOO_LARGE', `${remoteName(remote)} overran the announced size of ${transfer.name}`, remote);
-    }
-    incoming.received = total;
-    incoming.digests.push(crypto.subtle.digest('SHA-256', decoded.bytes));
-    incoming.parts.push(new Blob([decoded.bytes]));
-    if (incoming.parts.length >= MERGE_PARTS) incoming.parts = [new Blob(incoming.parts)];
-    this.#progress(transfer, total);
-  }
-
-  async #senderSaid(remote: RemotePeer, message: Extract<Control, { t: 'end' | 'abort' }>): Promise<void> {
-    const key = `${remote.id}:${message.id}`;
-    const incoming = this.#incoming.get(key);
-    if (!incoming) return;
-    const { transfer } = incoming;
-    if (message.t === 'abort') {
-      this.#dropIncoming(key);
-      return this.#finish(transfer, 'cancelled', `${transfer.peerName} cancelled it.`);
-    }
-    const size = incoming.received;
-    const parts = incoming.parts;
-    const digests = incoming.digests;
-    this.#dropIncoming(key);
-    transfer.state = 'verifying';
-    this.#changed();
-    let checksum = '';
-    try {
-      checksum = await combine(digests);
-    } catch {
-      // WebCrypto failed: treated as a mismatch below.
-    }
-    if (isFinished(transfer.state)) return;
-    transfer.checksum = checksum;
-    if (size !== transfer.size || checksum !== message.checksum) {
-      this.#control(remote, { t: 'decline', id: message.id, reason: size !== transfer.size ? 'invalid' : 'hash-mismatch' });
-      this.#finish(transfer, 'failed', size !== transfer.size ? `Incomplete: ${formatSize(size)} of ${formatSize(transfer.size)} arrived.` : 'Damaged: the checksum does not match. The file was discarded.');
-      return this.#error('ERR_AUTH', `${transfer.name} from ${remoteName(remote)} failed its SHA-256 check`, remote);
-    }
-    transfer.blob = new Blob(parts, { type: transfer.type });
-    // The link serves the bytes as a download whatever the declared type: never rendered as a page.
-    transfer.url = URL.createObjectURL(new Blob([transfer.blob], { type: 'application/octet-stream' }));
-    this.#control(remote, { t: 'done', id: message.id });
-    this.#finish(transfer, 'done', '');
-    for (const c of this.#clients) c.fileCompleted(transfer);
-  }
-
-  /** The engine reports a large message arriving: attribute it when only one file from that peer is on its way. */
-  #partial(remote: RemotePeer, received: number, total: number): void {
-    const active = [...this.#incoming.values()].filter((i) => i.transfer.remote.id === remote.id);
-    if (active.length !== 1 || received >= total) return;
-    const incoming = active[0]!;
-    this.#progress(incoming.transfer, Math.min(incoming.transfer.size, incoming.received + Math.max(0, received - 5)));
-  }
-
   #lost(remote: RemotePeer): void {
-    for (const [key, incoming] of this.#incoming) {
-      if (incoming.transfer.remote.id !== remote.id) continue;
-      this.#dropIncoming(key);
-      this.#finish(incoming.transfer, 'failed', `The connection to ${incoming.transfer.peerName} was lost.`);
-    }
+    this.#receiver.lost(remote);
     for (const out of this.#outgoing.values()) {
       const recipient = out.recipients.get(remote.id);
       if (recipient) this.#dropRecipient(out, recipient.transfer, 'failed', `The connection to ${recipient.transfer.peerName} was lost.`);
     }
-  }
-
-  #dropIncoming(key: string): void {
-    const incoming = this.#incoming.get(key);
-    if (!incoming) return;
-    incoming.parts = [];
-    incoming.digests = [];
-    this.#incoming.delete(key);
-    this.#ended.add(key);
-    if (this.#ended.size > 256) this.#ended.delete(this.#ended.values().next().value!);
   }
 
   // ───────────────────────── bookkeeping ─────────────────────────
@@ -507,16 +369,4 @@ export class FileTransfers {
   #changed(): void {
     for (const c of this.#clients) c.transfersChanged();
   }
-}
-
-export const isFinished = (state: TransferState): boolean => state === 'done' || state === 'failed' || state === 'cancelled';
-
-const toHex = (bytes: Uint8Array): string => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-
-/** The file checksum: SHA-256 over the concatenated SHA-256 digests of its data messages, in order (hex). */
-async function combine(digests: Promise<ArrayBuffer>[]): Promise<string> {
-  const list = await Promise.all(digests);
-  const joined = new Uint8Array(list.length * 32);
-  list.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', joined)));
 }
