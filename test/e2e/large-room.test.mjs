@@ -50,8 +50,11 @@ test(`${PAGES} pages with camera and microphone form a mesh and keep it (${WATCH
     // Media still flows after the watch: the first page decodes frames from the last one.
     const last = pages[PAGES - 1].peerName;
     await waitInPage(pages[0], (from) => window.state.streams.some((s) => s.from === from), last, { message: `p0: the stream of ${last}` });
-    const frames = await pages[0].evaluate((from) => window.framesFrom(from, 3000), last);
-    assert.ok(frames > 0, `p0 decoded no frame from ${last} in 3 s`);
+    // Up to 5 windows of 3 s: on a starved machine (6 encoders and 30 decoders on 2 shared cores)
+    // a new <video> can wait seconds for its first frame; none at all in 15 s means media stopped.
+    let frames = 0;
+    for (let attempt = 0; attempt < 5 && frames <= 0; attempt++) frames = await pages[0].evaluate((from) => window.framesFrom(from, 3000), last);
+    assert.ok(frames > 0, `p0 decoded no frame from ${last} in 5 windows of 3 s`);
     for (const page of pages) assert.deepEqual(page.peerixErrors, [], `${page.peerName}: no page errors`);
   } finally {
     for (const page of pages) await page.peerixClose().catch(() => {});
