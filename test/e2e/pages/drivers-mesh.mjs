@@ -67,41 +67,35 @@ window.framesFrom = (name, ms = 1500) => {
     setTimeout(() => { video.remove(); resolve(frames); }, ms);
   });
 };
-/** Video frames decoded from `name` over `ms` (inbound-rtp framesDecoded, all its video), with the counters around it. */
-window.decodedFrom = async (name, ms = 3000) => {
-  const remote = [...peer.connections.values()].find((r) => r.metadata.name === name);
-  if (!remote) return { frames: -1, detail: `no connection to ${name}` };
-  const read = async () => {
-    let frames = 0;
-    let bytes = 0;
-    (await remote.connection.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') {
-        frames += s.framesDecoded ?? 0;
-        bytes += s.bytesReceived ?? 0;
-      }
-    });
-    return { frames, bytes };
-  };
+const remoteNamed = (name) => [...peer.connections.values()].find((r) => r.metadata.name === name);
+/** `read()` before and after `ms`. */
+const aroundWindow = async (read, ms) => {
   const before = await read();
   await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = await read();
+  return [before, await read()];
+};
+/** One connection's video RTP stats of `type` ('inbound-rtp' or 'outbound-rtp'). */
+const videoRtp = async (remote, type) => {
+  const out = [];
+  (await remote.connection.getStats()).forEach((s) => s.type === type && s.kind === 'video' && out.push(s));
+  return out;
+};
+/** Video frames decoded from `name` over `ms` (inbound-rtp framesDecoded, all its video), with the bytes that came. */
+window.decodedFrom = async (name, ms = 3000) => {
+  const remote = remoteNamed(name);
+  if (!remote) return { frames: -1, detail: `no connection to ${name}` };
+  const sum = async () => (await videoRtp(remote, 'inbound-rtp')).reduce((t, s) => ({ frames: t.frames + (s.framesDecoded ?? 0), bytes: t.bytes + (s.bytesReceived ?? 0) }), { frames: 0, bytes: 0 });
+  const [before, after] = await aroundWindow(sum, ms);
   return { frames: after.frames - before.frames, detail: `${after.bytes - before.bytes} video bytes received, state ${remote.state}` };
 };
-/** What this page sends `name` as video: bytes and frames over `ms`, and why the encoder holds back. */
+/** What this page sends `name` as video over `ms`: bytes, frames, and why the encoder holds back. */
 window.sentTo = async (name, ms = 3000) => {
-  const remote = [...peer.connections.values()].find((r) => r.metadata.name === name);
+  const remote = remoteNamed(name);
   if (!remote) return `no connection to ${name}`;
-  const read = async () => {
-    const out = [];
-    (await remote.connection.getStats()).forEach((s) => {
-      if (s.type === 'outbound-rtp' && s.kind === 'video') out.push({ bytes: s.bytesSent ?? 0, frames: s.framesEncoded ?? 0, limit: s.qualityLimitationReason, active: s.active });
-    });
-    return out;
-  };
-  const before = await read();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = await read();
-  return after.map((a, i) => `${a.bytes - (before[i]?.bytes ?? 0)} B, ${a.frames - (before[i]?.frames ?? 0)} frames, limited by ${a.limit}, active ${a.active}`).join('; ');
+  const [before, after] = await aroundWindow(() => videoRtp(remote, 'outbound-rtp'), ms);
+  return after
+    .map((a, i) => `${(a.bytesSent ?? 0) - (before[i]?.bytesSent ?? 0)} B, ${(a.framesEncoded ?? 0) - (before[i]?.framesEncoded ?? 0)} frames, limited by ${a.qualityLimitationReason}, active ${a.active}`)
+    .join('; ');
 };
 /** Candidate types of each connection's selected pair, e.g. 'relay/relay'. */
 window.selectedPairTypes = async () => {
