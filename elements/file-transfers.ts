@@ -20,7 +20,6 @@ import { isFinished, type Live, type Transfer, type TransferState } from './file
 export { renderTransfer } from './file-transfer-view.js';
 
 export type { Transfer, TransferState } from './file-transfer-types.js';
-export { isFinished } from './file-transfer-types.js';
 
 /** What a file element gives the shared transfer list. */
 export interface TransferClient {
@@ -94,9 +93,7 @@ export class FileTransfers {
       control: (remote, message) => this.#control(remote, message),
       error: (code, message, remote) => this.#error(code, message, remote),
       changed: () => this.#changed(),
-      completed: (transfer) => {
-        for (const c of this.#clients) c.fileCompleted(transfer);
-      },
+      completed: (transfer) => this.#completed(transfer),
     });
     peer.open({ label, ordered: true });
     const onMessage = ({ remote, label: l, data }: { remote: RemotePeer; label: string; data: string | ArrayBuffer }) => {
@@ -300,7 +297,7 @@ export class FileTransfers {
     if (message.t === 'done') {
       if (recipient.transfer.state !== 'verifying') return this.#error('ERR_UNEXPECTED', `${who} confirmed ${recipient.transfer.name} before it was sent whole`, remote);
       this.#dropRecipient(out, recipient.transfer, 'done', '');
-      for (const c of this.#clients) c.fileCompleted(recipient.transfer);
+      this.#completed(recipient.transfer);
       return;
     }
     const reasons: Record<DeclineReason, [TransferState, string]> = {
@@ -364,6 +361,10 @@ export class FileTransfers {
   #error(code: PeerixErrorCode, message: string, remote?: RemotePeer): void {
     const error = new PeerixError(code, message, remote ? { peerId: remote.id } : {});
     for (const c of this.#clients) c.transferError(error, remote);
+  }
+
+  #completed(transfer: Transfer): void {
+    for (const c of this.#clients) c.fileCompleted(transfer);
   }
 
   #changed(): void {
