@@ -1,23 +1,25 @@
 import { Admission, type SetupSlot } from './admission.js';
+import { ConnectionTags } from './connection-tags.js';
 import { createDebug } from './debug.js';
 import { PeerixError, toPeerixError } from './errors.js';
 import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.js';
 import { publicKeyFromId } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
-import type { CompactDescription, SignalMessage } from './signaling/messages.js';
+import type { MessageOf, SignalMessage } from './signaling/messages.js';
 import { OfferWaits, glareDecision } from './glare.js';
 import { Sessions, type SessionInfo } from './sessions.js';
 import type { Metadata, OpenOptions, PeerOptions } from './types.js';
+import { Verification } from './verification.js';
 
 const debug = createDebug('peerix:peer');
+
+type BrokerOffer = MessageOf<'BrokerOffer'>;
 
 /** Rebuilds through the broker allowed per remote within REBUILD_WINDOW_MS. */
 const MAX_REBUILDS = 3;
 const REBUILD_WINDOW_MS = 60_000;
 /** The later of two announcers waits this long for the earlier one's offer, then offers itself (glare.ts). */
 const OFFER_FALLBACK_MS = 1500;
-/** Ids refused by `verify` that we remember, so they are not asked about again and again. */
-const MAX_REFUSED = 256;
 /** Newer sessions remembered for calls still up (see #remember). */
 const MAX_REJOINED = 256;
 /** Setup admission (see admission.ts): eviction age, answer timeout, wait, per-sender rate. */
@@ -64,8 +66,9 @@ export class Membership {
   /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it), and verdicts in progress. */
   #unverified = new WeakSet<RemotePeer>();
   #verdicts = new WeakMap<RemotePeer, Promise<boolean>>();
-  #refused = new Set<string>();
-  #verifying = new Set<string>();
+  #verification: Verification;
+  /** Which connection of a pair each broker message belongs to (one session may rebuild several). */
+  #tags = new ConnectionTags<RemotePeer>();
   #rebuilds = new Map<string, number[]>();
   /** Announces whose offer we hold back while the other side offers (see glare.ts). */
   #waits = new OfferWaits();
@@ -76,6 +79,7 @@ export class Membership {
     this.#hooks = hooks;
     this.#options = options;
     this.#connections = hooks.connections;
+    this.#verification = new Verification(options.verify, (error) => this.#error(error));
     this.#admission = new Admission({
       max: options.maxPendingConnections,
       minAgeMs: SETUP_MIN_AGE_MS,
@@ -91,10 +95,10 @@ export class Membership {
     return this.#sessions.of(remote);
   }
 
-  /** Publishes `message` to `remote` through `send`, sealed for its session (nothing if it has none). */
+  /** Publishes `message` to `remote` through `send`, sealed for its session (nothing if it has none) and tagged for its connection. */
   async sendTo(remote: RemotePeer, message: SignalMessage, send: (id: string, session: string, message: SignalMessage) => Promise<void>): Promise<void> {
     const session = this.#sessions.of(remote);
-    if (session) await send(remote.id, session, message);
+    if (session) await send(remote.id, session, this.#tags.stamp(remote, message));
   }
 
   /** A connected setup gives its slot back. */
@@ -105,7 +109,7 @@ export class Membership {
   /** Leaving: every setup bound is forgotten. */
   clear(): void {
     this.#admission.clear();
-    this.#verifying.clear();
+    this.#verification.clear();
     this.#waits.clear();
     this.#rebuilds.clear();
     this.#rejoined.clear();
@@ -124,13 +128,17 @@ export class Membership {
     }
     const info = { session, since: timestamp };
     if (message.kind === 'Announce') return void this.#onAnnounce(sender, info);
-    if (message.kind === 'BrokerOffer') return this.#onOffer(sender, info, message.description, message.metadata);
+    if (message.kind === 'BrokerOffer') return this.#onOffer(sender, info, message);
     // BrokerAnswer, BrokerCandidates and BrokerLeave belong to the setup of their session; late ones of an ended setup are expected.
     const remote = this.#connections.get(sender);
     if (!remote && this.#sessions.ended(sender, session)) return debug('late', message.kind, 'of an ended setup with', sender.slice(0, 8));
     if (!remote || this.#sessions.of(remote) !== session) {
       this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
       return;
+    }
+    // An answer or candidates of another connection of this session (rebuilt since) are late, not wrong.
+    if ((message.kind === 'BrokerAnswer' || message.kind === 'BrokerCandidates') && this.#tags.place(remote, message) !== 'current') {
+      return debug('late', message.kind, 'of another connection with', sender.slice(0, 8));
     }
     switch (message.kind) {
       case 'BrokerAnswer':
@@ -197,35 +205,43 @@ export class Membership {
     this.#createRemote(sender, info, slot, null);
   }
 
-  #onOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): void {
+  #onOffer(sender: string, info: SessionInfo, offer: BrokerOffer): void {
     if (!this.#fresher(sender, info, true)) return;
     const remote = this.#connections.get(sender);
     if (remote) {
       if (this.#sessions.of(remote) === info.session) {
-        // Glare, or an ICE restart: same setup. Their offer is as good as an answer.
-        this.#slotOf.get(remote)?.answered();
-        return void this.#whenVerified(remote, metadataJson, () => remote.receiveBrokerDescription(description));
+        const placement = this.#tags.place(remote, offer);
+        if (placement === 'stale') return debug('late offer of an earlier connection with', sender.slice(0, 8));
+        if (placement === 'current') {
+          // Glare, or an ICE restart: same connection. Their offer is as good as an answer.
+          this.#slotOf.get(remote)?.answered();
+          return void this.#whenVerified(remote, offer.metadata, () => remote.receiveBrokerDescription(offer.description));
+        }
       }
-      remote.dispose('replaced'); // the peer rejoined: its new session wins
+      remote.dispose('replaced'); // the peer rejoined (its new session wins) or rebuilt its side of the call
     }
-    void this.#onFirstOffer(sender, info, description, metadataJson);
+    void this.#onFirstOffer(sender, info, offer);
   }
 
-  async #onFirstOffer(sender: string, info: SessionInfo, description: CompactDescription, metadataJson: string | undefined): Promise<void> {
-    const metadata = this.#parseMetadata(sender, metadataJson);
+  async #onFirstOffer(sender: string, info: SessionInfo, offer: BrokerOffer): Promise<void> {
+    const metadata = this.#verification.parse(sender, offer.metadata);
     if (!metadata) return;
     const slot = await this.#setup(sender);
     if (!slot) return;
     let evicted = false;
     slot.onEvict(() => (evicted = true));
-    if (!(await this.#verified(sender, metadata)) || evicted || !this.#hooks.joined()) return slot.release();
+    if (!(await this.#verification.admits(sender, metadata)) || evicted || !this.#hooks.joined()) return slot.release();
     const current = this.#connections.get(sender);
-    if (current && this.#sessions.of(current) === info.session) {
+    const placement = current && this.#sessions.of(current) === info.session ? this.#tags.place(current, offer) : 'newer';
+    if (current && placement !== 'newer') {
+      // A connection of this session was made meanwhile: our own offer (glare) or, if the offer is stale, a later one.
       slot.release();
-      return current.receiveBrokerDescription(description);
+      return placement === 'current' ? current.receiveBrokerDescription(offer.description) : undefined;
     }
     current?.dispose('replaced');
-    this.#createRemote(sender, info, slot, metadata).receiveBrokerDescription(description);
+    const remote = this.#createRemote(sender, info, slot, metadata);
+    this.#tags.place(remote, offer); // its tag is the remote's from now on
+    remote.receiveBrokerDescription(offer.description);
   }
 
   /** Runs `then` once `remote` passed `verify` with the metadata it sent (now, if it already did). */
@@ -235,8 +251,8 @@ export class Membership {
     if (!verdict) {
       // The first pair-sealed message with metadata decides; later ones wait for that verdict.
       this.#unverified.delete(remote);
-      const metadata = this.#parseMetadata(remote.id, metadataJson);
-      verdict = metadata ? this.#verified(remote.id, metadata).then((ok) => ok && ((remote.metadata = metadata), true)) : Promise.resolve(false);
+      const metadata = this.#verification.parse(remote.id, metadataJson);
+      verdict = metadata ? this.#verification.admits(remote.id, metadata).then((ok) => ok && ((remote.metadata = metadata), true)) : Promise.resolve(false);
       this.#verdicts.set(remote, verdict);
     }
     if (!(await verdict)) return remote.dispose('refused');
@@ -252,21 +268,9 @@ export class Membership {
     if (this.#rejoined.size > MAX_REJOINED) this.#rejoined.delete(this.#rejoined.keys().next().value!);
   }
 
-  #parseMetadata(sender: string, json: string | undefined): Metadata | null {
-    if (json === undefined || json === '') return {};
-    try {
-      const value: unknown = JSON.parse(json);
-      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Metadata;
-      throw new Error('not an object');
-    } catch (error) {
-      this.#error(toPeerixError(error, 'ERR_DECODE', 'peer metadata is not a JSON object', sender));
-      return null;
-    }
-  }
-
   /** A setup slot for `sender`, within its rate and the pending bound; null (after ERR_LIMIT) otherwise. */
   async #setup(sender: string): Promise<SetupSlot | null> {
-    if (this.#refused.has(sender)) return null;
+    if (this.#verification.refused(sender)) return null;
     if (!this.#admission.allowSender(sender)) {
       this.#error(new PeerixError('ERR_LIMIT', `${sender} starts setups too often: ignored`, { peerId: sender }));
       return null;
@@ -278,29 +282,6 @@ export class Membership {
     return this.#hooks.joined() ? slot : (slot?.release(), null);
   }
 
-  /** `verify`, once per id at a time; a refusal is remembered. */
-  async #verified(sender: string, metadata: Metadata): Promise<boolean> {
-    if (this.#refused.has(sender) || this.#verifying.has(sender)) return false;
-    const verify = this.#options.verify;
-    if (!verify) return true;
-    this.#verifying.add(sender);
-    try {
-      if (await verify({ id: sender, metadata })) return true;
-      this.#refuse(sender, new PeerixError('ERR_VERIFY', `peer ${sender} was refused by verify()`, { peerId: sender }));
-    } catch (error) {
-      this.#refuse(sender, toPeerixError(error, 'ERR_VERIFY', 'verify() threw', sender));
-    } finally {
-      this.#verifying.delete(sender);
-    }
-    return false;
-  }
-
-  #refuse(sender: string, error: PeerixError): void {
-    if (this.#refused.size >= MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value!);
-    this.#refused.add(sender);
-    this.#error(error);
-  }
-
   /** A connection to `id` in `session`; `metadata` null: we offer, and verify on its answer. */
   #createRemote(id: string, session: SessionInfo, slot: SetupSlot, metadata: Metadata | null): RemotePeer {
     this.#waits.settle(id);
@@ -309,6 +290,7 @@ export class Membership {
     const remote = new RemotePeer(this.#hooks.host, id, metadata ?? {}, offerer);
     this.#connections.set(id, remote);
     this.#sessions.bind(remote, session);
+    this.#tags.assign(remote);
     this.#slotOf.set(remote, slot);
     if (offerer) {
       this.#unverified.add(remote);

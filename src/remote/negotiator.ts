@@ -1,12 +1,13 @@
 import { createDebug } from '../debug.js';
 import { PeerixError, toPeerixError } from '../errors.js';
+import { sdpOrigin } from '../signaling/sdp.js';
 
 const debug = createDebug('peerix:remote');
 
 /** The parts of `RTCPeerConnection` negotiation uses (a scripted fake in the unit tests). */
 export type NegotiatingConnection = Pick<
   RTCPeerConnection,
-  'signalingState' | 'localDescription' | 'setLocalDescription' | 'setRemoteDescription' | 'getTransceivers' | 'addTransceiver'
+  'signalingState' | 'localDescription' | 'remoteDescription' | 'setLocalDescription' | 'setRemoteDescription' | 'getTransceivers' | 'addTransceiver'
 >;
 
 export interface NegotiatorHooks {
@@ -157,6 +158,13 @@ export class Negotiator {
       this.#hooks.error(new PeerixError('ERR_LIMIT', `${peerId} offered ${mLines} m-lines, more than ${max} transceivers: refused`, { peerId }));
       return;
     }
+    if (repeats(description, pc.remoteDescription)) {
+      // The broker brought it again: the other side repeats an offer we answered (our answer
+      // may be lost), or our answer to a repeat. Nothing to apply; a repeated offer is answered again.
+      debug('repeated', description.type, 'from', peerId.slice(0, 8));
+      if (isOffer && pc.signalingState === 'stable' && pc.localDescription?.type === 'answer') await this.#hooks.sendDescription();
+      return;
+    }
     const readyForOffer = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
     const collision = isOffer && !readyForOffer;
     this.#ignoreOffer = !this.#hooks.polite && collision;
@@ -189,4 +197,10 @@ export class Negotiator {
       this.enqueue(() => this.#negotiate(true));
     }
   }
+}
+
+/** True when `description` is the remote description already applied, delivered again. */
+function repeats(description: RTCSessionDescriptionInit, current: RTCSessionDescriptionInit | null): boolean {
+  const origin = sdpOrigin(description.sdp);
+  return !!current && current.type === description.type && origin !== undefined && origin === sdpOrigin(current.sdp);
 }

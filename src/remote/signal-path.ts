@@ -3,7 +3,7 @@ import { PeerixError, toPeerixError } from '../errors.js';
 import { toArrayBuffer } from '../rtc.js';
 import { decodeFrame, encodeFrame } from '../signaling/codec.js';
 import type { CompactCandidate, IceCandidateInit, SignalMessage } from '../signaling/messages.js';
-import { compactDescription, formatCandidate, parseCandidate } from '../signaling/sdp.js';
+import { compactDescription, formatCandidate, parseCandidate, sdpOrigin } from '../signaling/sdp.js';
 import type { Metadata } from '../types.js';
 
 const debug = createDebug('peerix:remote');
@@ -11,6 +11,12 @@ const debug = createDebug('peerix:remote');
 /** The in-band signaling channel: pre-negotiated, so it needs no signaling of its own. */
 const SIGNAL_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0, ordered: true };
 export const SIGNAL_LABEL = 'peerix';
+/**
+ * A broker may lose a message (QoS 0, a reconnect, an overloaded client): an offer
+ * still unanswered after each of these delays is published again. The answerer
+ * answers a repeated offer by repeating its answer (negotiator.ts).
+ */
+const OFFER_RESENDS_MS = [2000, 4000, 8000];
 
 export interface SignalPathHooks {
   readonly connection: RTCPeerConnection;
@@ -45,6 +51,7 @@ export class SignalPath {
   #channel: RTCDataChannel | null = null;
   #opened = false;
   #disposed = false;
+  #resendTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(hooks: SignalPathHooks) {
     this.#hooks = hooks;
@@ -104,8 +111,24 @@ export class SignalPath {
     this.#hooks.described(compact.candidates.map(formatCandidate));
     // Both carry the sender's metadata: pair-authenticated, so no other member can speak for it.
     const metadata = JSON.stringify(this.#hooks.metadata());
-    await this.#hooks.sendBroker({ kind: compact.type === 'offer' ? 'BrokerOffer' : 'BrokerAnswer', description: compact, metadata });
+    const message: SignalMessage = { kind: compact.type === 'offer' ? 'BrokerOffer' : 'BrokerAnswer', description: compact, metadata };
+    await this.#hooks.sendBroker(message);
     this.#hooks.afterDescription();
+    if (message.kind === 'BrokerOffer') this.#resendUnanswered(message, sdpOrigin(settled.sdp), 0);
+  }
+
+  /** Publishes `offer` again while it stays our unanswered local offer and the path is still the broker. */
+  #resendUnanswered(offer: SignalMessage, origin: string | undefined, attempt: number): void {
+    clearTimeout(this.#resendTimer);
+    const delay = OFFER_RESENDS_MS[attempt];
+    if (delay === undefined) return;
+    this.#resendTimer = setTimeout(() => {
+      const pc = this.#hooks.connection;
+      if (this.#disposed || this.inband || pc.signalingState !== 'have-local-offer' || sdpOrigin(pc.localDescription?.sdp) !== origin) return;
+      debug('no answer yet from', this.#hooks.peerId.slice(0, 8), ': offer sent again');
+      void this.#hooks.sendBroker(offer).catch((error: unknown) => this.#hooks.error(toPeerixError(error, 'ERR_CONNECTION', 'a repeated offer could not be sent', this.#hooks.peerId)));
+      this.#resendUnanswered(offer, origin, attempt + 1);
+    }, delay);
   }
 
   /** Sends a batch of local candidates the same way. */
@@ -143,6 +166,7 @@ export class SignalPath {
 
   dispose(): void {
     this.#disposed = true;
+    clearTimeout(this.#resendTimer);
     if (this.#channel) this.#channel.onopen = this.#channel.onclose = this.#channel.onmessage = null;
   }
 }

@@ -92,6 +92,15 @@ export interface StreamInfo {
   tracks: string[];
 }
 
+/**
+ * Which connection of a pair a broker setup message belongs to (src/connection-tags.ts):
+ * the sender's connection tag, and the receiver's once the sender knows it.
+ */
+export interface ConnectionTag {
+  from?: number;
+  to?: number;
+}
+
 export type SignalMessage =
   /**
    * A peer is in the room (broadcast on the room namespace). It carries nothing but
@@ -99,12 +108,12 @@ export type SignalMessage =
    * pair-authenticated BrokerOffer and BrokerAnswer, so no member can speak for another.
    */
   | { kind: 'Announce' }
-  /** First offer to a peer, with the offerer's metadata (JSON text). */
-  | { kind: 'BrokerOffer'; description: CompactDescription; metadata?: string }
+  /** First offer to a peer (or an ICE restart while the path is down), with the offerer's metadata (JSON text). */
+  | ({ kind: 'BrokerOffer'; description: CompactDescription; metadata?: string } & ConnectionTag)
   /** The answer, with the answerer's metadata (JSON text). */
-  | { kind: 'BrokerAnswer'; description: CompactDescription; metadata?: string }
+  | ({ kind: 'BrokerAnswer'; description: CompactDescription; metadata?: string } & ConnectionTag)
   /** Candidates gathered after the offer or answer left; `end` after the last one. */
-  | { kind: 'BrokerCandidates'; candidates: CompactCandidate[]; end?: boolean }
+  | ({ kind: 'BrokerCandidates'; candidates: CompactCandidate[]; end?: boolean } & ConnectionTag)
   /** Leaving the room: addressed to each peer still in setup (pair-authenticated). */
   | { kind: 'BrokerLeave' }
   // In-band:

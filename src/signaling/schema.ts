@@ -208,15 +208,18 @@ export const STREAM_INFO = message('StreamInfo', [
 
 const description = field(1, 'description', nested(DESCRIPTION), 'required');
 const metadata = field(2, 'metadata', string(), 'optional');
+// Connection tags (connection-tags.ts): the sender's connection, and the receiver's once known.
+const from = field(3, 'from', uint(U32, 1), 'optional');
+const to = field(4, 'to', uint(U32, 1), 'optional');
 const label = field(1, 'label', string(), 'always', '');
 const time = field(1, 'time', TIME, 'required');
 const count = (n: number, name: 'audio' | 'video') => field(n, name, uint(MAX_ITEMS), 'always', 0);
 
 export const MESSAGES = {
   Announce: message('Announce', []),
-  BrokerOffer: message('BrokerOffer', [description, metadata]),
-  BrokerAnswer: message('BrokerAnswer', [description, metadata]),
-  BrokerCandidates: message('BrokerCandidates', [field(1, 'candidates', nested(CANDIDATE), 'repeated'), field(2, 'end', BOOL, 'optional')]),
+  BrokerOffer: message('BrokerOffer', [description, metadata, from, to]),
+  BrokerAnswer: message('BrokerAnswer', [description, metadata, from, to]),
+  BrokerCandidates: message('BrokerCandidates', [field(1, 'candidates', nested(CANDIDATE), 'repeated'), field(2, 'end', BOOL, 'optional'), from, to]),
   BrokerLeave: message('BrokerLeave', []),
   Description: message('Description', [field(1, 'type', SdpType, 'required'), field(2, 'sdp', string(MAX_BODY_BYTES), 'required')]),
   Candidates: message('Candidates', [field(1, 'candidates', nested(ICE_CANDIDATE), 'repeated')]),

@@ -33,6 +33,16 @@ function number(text: string): number {
  * network-id…) are dropped. Returns null when the line is not a candidate
  * Peerix can represent exactly.
  */
+/**
+ * The `o=` line's session id and version ("id version"), or undefined: the same pair means
+ * the same description of the same connection (every new one raises the version; candidates
+ * gathered later do not).
+ */
+export function sdpOrigin(sdp: string | undefined): string | undefined {
+  const origin = /^o=\S+ (\d+) (\d+) /m.exec(sdp ?? '');
+  return origin ? `${origin[1]} ${origin[2]}` : undefined;
+}
+
 export function parseCandidate(line: string): CompactCandidate | null {
   if (typeof line !== 'string') return null;
   let text = line.trim();

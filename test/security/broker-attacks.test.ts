@@ -5,7 +5,7 @@
  * from docs/PROTOCOL.md by ./raw.ts, not by Peerix.
  */
 import { expect } from '@open-wc/testing';
-import { Peer, type PeerixError } from '../../src/index.js';
+import { Peer, type DriverMessage, type PeerixError } from '../../src/index.js';
 import { until } from '../engine/helpers.js';
 import { HostileBroker, KIND, headerOf, offerBody, pairKey, rawIdentity, rawOffer, roomKeys, roomNs, seal, fromB64url } from './raw.js';
 
@@ -262,4 +262,81 @@ describe('security: broker-level attacks', () => {
     expect(errors.filter((e) => e.peerId === b.id).map((e) => `${e.code}: ${e.message}`), 'errors about b').to.deep.equal([]);
     await a.leave();
   });
+
+  it('an offer a broker held back until the pair rebuilt its call is dropped quietly: the rebuilt call stays up', async function () {
+    this.timeout(40000);
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    const [x, y] = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+    // Both join unseen (announces held); then a broker reconnect makes both announce at once,
+    // so one offers and the other waits for that offer. The broker holds the first offer back:
+    // the waiting side offers when its wait ends, and the call forms on that offer.
+    let announces = false;
+    let held: DriverMessage | undefined;
+    broker.withhold = (_key, message) => {
+      const kind = headerOf(message).kind;
+      if (kind === KIND.Announce) return !announces;
+      if (held || kind !== KIND.Offer) return false;
+      held = message.slice();
+      return true;
+    };
+    await x.join({ room: r });
+    await y.join({ room: r });
+    announces = true;
+    broker.active = false;
+    broker.active = true;
+    const connected = () => x.connections.get(y.id)?.state === 'connected' && y.connections.get(x.id)?.state === 'connected';
+    await until(() => held !== undefined && connected(), 'connected without the held offer');
+    const offerer = headerOf(held!).id === x.id ? x : y;
+    const receiver = offerer === x ? y : x;
+    const before = receiver.connections.get(offerer.id)!;
+    // The path breaks (one side's connection is closed): both rebuild through the broker, in the same sessions.
+    before.connection.close();
+    await until(() => connected() && receiver.connections.get(offerer.id) !== before, 'the rebuilt call');
+    const rebuilt = receiver.connections.get(offerer.id)!;
+    const errors = [...errorsOf(receiver), ...errorsOf(offerer)];
+    let closed = 0;
+    rebuilt.on('connection:closed', () => closed++);
+    // Now the broker lets the first connection's offer through: authentic, same session, another connection.
+    broker.inject([ns, receiver.id], held!);
+    // (Applied to the rebuilt connection, it would restart ICE towards a connection closed long ago: `connecting`, then closed.)
+    await pause(2000);
+    expect(rebuilt.connection.connectionState, 'the transport after the late offer').to.equal('connected');
+    await pause(4000);
+    expect(errors.map((e) => `${e.code}: ${e.message}`), 'errors at either side').to.deep.equal([]);
+    expect(receiver.connections.get(offerer.id), 'the rebuilt connection').to.equal(rebuilt);
+    expect([rebuilt.state, rebuilt.connection.connectionState, closed]).to.deep.equal(['connected', 'connected', 0]);
+    // And it still carries data both ways.
+    const heard: string[] = [];
+    let open = false;
+    receiver.on('channel:message', ({ data }) => heard.push(String(data)));
+    offerer.on('channel:open', ({ label }) => (open ||= label === 'after'));
+    offerer.open({ label: 'after' });
+    await until(() => open, "the channel opened after the late offer");
+    await offerer.send('still here', { label: 'after' });
+    await until(() => heard.includes('still here'), 'a message over the rebuilt call');
+    await Promise.all([x.leave(), y.leave()]);
+  });
+
+  for (const lost of [KIND.Offer, KIND.Answer]) {
+    it(`a broker that loses the first ${lost === KIND.Offer ? 'offer' : 'answer'}: the offer is sent again, and the pair connects`, async function () {
+      this.timeout(30000);
+      const broker = new HostileBroker();
+      const r = room();
+      const [a, b] = [new Peer({ driver: broker, secret: 's' }), new Peer({ driver: broker, secret: 's' })];
+      let dropped = 0;
+      broker.withhold = (_key, message) => headerOf(message).kind === lost && dropped++ === 0;
+      const errors = [...errorsOf(a), ...errorsOf(b)];
+      await a.join({ room: r });
+      await b.join({ room: r }); // joining in turn: a offers once, b waits for it
+      await until(() => a.connections.get(b.id)?.state === 'connected' && b.connections.get(a.id)?.state === 'connected', 'connected');
+      const kinds = broker.log.map((e) => headerOf(e.message).kind);
+      expect(dropped, 'messages lost').to.be.at.least(1);
+      expect(kinds.filter((k) => k === KIND.Offer).length, 'offers (one sent again)').to.be.at.least(2);
+      expect(errors.map((e) => `${e.code}: ${e.message}`), 'errors').to.deep.equal([]);
+      await Promise.all([a.leave(), b.leave()]);
+    });
+  }
 });
+

@@ -16,6 +16,12 @@ const NOTES: Record<string, string> = {
   'BrokerOffer.metadata': "the offerer's, JSON text",
   'BrokerAnswer.metadata': "the answerer's, JSON text",
   'BrokerCandidates.end': 'no more candidates follow',
+  ...Object.fromEntries(
+    ['BrokerOffer', 'BrokerAnswer', 'BrokerCandidates'].flatMap((kind) => [
+      [`${kind}.from`, "the sender's connection tag (see Connection tags)"],
+      [`${kind}.to`, "the receiver's connection tag, once the sender knows it"],
+    ]),
+  ),
   'Description.sdp': 'full SDP text',
   'Ping.time': 'integer milliseconds; encoders round',
   'Pong.time': "the `Ping`'s time, echoed",
