@@ -12,6 +12,7 @@
  * - each sender id may start at most `perSender` setups that do not connect
  *   per `perSenderWindowMs` (a peer that rejoins often is not held back).
  */
+import { RateWindow } from './rate-window.js';
 
 export interface AdmissionOptions {
   max: number;
@@ -55,12 +56,13 @@ export class Admission {
   readonly #now: () => number;
   readonly #slots = new Set<Slot>();
   readonly #waiters: Waiter[] = [];
-  readonly #recent = new Map<string, number[]>();
+  readonly #recent: RateWindow;
   #wake: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: AdmissionOptions) {
     this.#options = { ...options, max: Math.max(1, options.max) };
     this.#now = options.now ?? Date.now;
+    this.#recent = new RateWindow(options.perSender, options.perSenderWindowMs, MAX_TRACKED_SENDERS, this.#now);
   }
 
   /** Setups in progress. */
@@ -78,17 +80,7 @@ export class Admission {
    * ERR_LIMIT); otherwise counts this one.
    */
   allowSender(id: string): boolean {
-    const now = this.#now();
-    const recent = (this.#recent.get(id) ?? []).filter((t) => now - t < this.#options.perSenderWindowMs);
-    if (recent.length >= this.#options.perSender) {
-      this.#recent.set(id, recent);
-      return false;
-    }
-    recent.push(now);
-    this.#recent.delete(id);
-    this.#recent.set(id, recent);
-    if (this.#recent.size > MAX_TRACKED_SENDERS) this.#recent.delete(this.#recent.keys().next().value!);
-    return true;
+    return this.#recent.take(id);
   }
 
   /**
@@ -137,7 +129,7 @@ export class Admission {
   }
 
   #refund(id: string): void {
-    this.#recent.get(id)?.pop();
+    this.#recent.refund(id);
   }
 
   #released(slot: Slot): void {
