@@ -2,6 +2,7 @@ import { Admission, type SetupSlot } from './admission.js';
 import { ConnectionTags } from './connection-tags.js';
 import { createDebug } from './debug.js';
 import { PeerixError, toPeerixError } from './errors.js';
+import { RateWindow } from './rate-window.js';
 import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.js';
 import { publicKeyFromId } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
@@ -14,6 +15,10 @@ import { Verification } from './verification.js';
 const debug = createDebug('peerix:peer');
 
 type BrokerOffer = MessageOf<'BrokerOffer'>;
+type BrokerCandidates = MessageOf<'BrokerCandidates'>;
+
+/** Candidate messages kept for an offer still waiting for its setup slot or verdict. */
+const MAX_EARLY_CANDIDATES = 8;
 
 /** Rebuilds through the broker allowed per remote within REBUILD_WINDOW_MS. */
 const MAX_REBUILDS = 3;
@@ -63,15 +68,14 @@ export class Membership {
   /** Each remote's session, and the setup slot it holds until it connects. */
   #sessions = new Sessions<RemotePeer>();
   #slotOf = new WeakMap<RemotePeer, SetupSlot>();
-  /** Remotes whose metadata has not yet passed `verify` (we offered; their answer brings it), and verdicts in progress. */
-  #unverified = new WeakSet<RemotePeer>();
-  #verdicts = new WeakMap<RemotePeer, Promise<boolean>>();
-  #verification: Verification;
+  #verification: Verification<RemotePeer>;
   /** Which connection of a pair each broker message belongs to (one session may rebuild several). */
   #tags = new ConnectionTags<RemotePeer>();
-  #rebuilds = new Map<string, number[]>();
+  #rebuilds = new RateWindow(MAX_REBUILDS, REBUILD_WINDOW_MS, 1024);
   /** Announces whose offer we hold back while the other side offers (see glare.ts). */
   #waits = new OfferWaits();
+  /** Candidates that came while the offer they follow waits for its slot or `verify` (per sender). */
+  #early = new Map<string, { session: string; messages: BrokerCandidates[] }>();
   /** A newer session announced by a peer we still have a call with: called once that call ends. */
   #rejoined = new Map<string, SessionInfo>();
 
@@ -111,6 +115,7 @@ export class Membership {
     this.#admission.clear();
     this.#verification.clear();
     this.#waits.clear();
+    this.#early.clear();
     this.#rebuilds.clear();
     this.#rejoined.clear();
   }
@@ -131,6 +136,8 @@ export class Membership {
     if (message.kind === 'BrokerOffer') return this.#onOffer(sender, info, message);
     // BrokerAnswer, BrokerCandidates and BrokerLeave belong to the setup of their session; late ones of an ended setup are expected.
     const remote = this.#connections.get(sender);
+    const early = remote ? undefined : this.#early.get(sender);
+    if (early?.session === session && message.kind === 'BrokerCandidates') return this.#holdEarly(sender, early.messages, message);
     if (!remote && this.#sessions.ended(sender, session)) return debug('late', message.kind, 'of an ended setup with', sender.slice(0, 8));
     if (!remote || this.#sessions.of(remote) !== session) {
       this.#error(new PeerixError(remote ? 'ERR_REPLAY' : 'ERR_UNEXPECTED', `${message.kind} from ${sender} outside a setup with its session`, { peerId: sender }));
@@ -144,7 +151,7 @@ export class Membership {
       case 'BrokerAnswer':
         this.#slotOf.get(remote)?.answered();
         this.#fresher(sender, info, true);
-        return void this.#whenVerified(remote, message.metadata, () => remote.receiveBrokerDescription(message.description));
+        return void this.#verification.whenVerified(remote, message.metadata, () => remote.receiveBrokerDescription(message.description));
       case 'BrokerCandidates':
         return remote.receiveBrokerCandidates(message);
       case 'BrokerLeave':
@@ -172,7 +179,7 @@ export class Membership {
       const sameSession = this.#sessions.of(existing) === info.session;
       // An announce is not authenticated to its sender (any member can seal one), so it never
       // displaces a working call; it replaces only a setup still waiting for its first answer.
-      const unanswered = this.#unverified.has(existing) && existing.state !== 'connected';
+      const unanswered = this.#verification.unanswered(existing) && existing.state !== 'connected';
       if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) {
         // A rejoin (its announce may beat its goodbye): called as soon as the old call ends.
         if (!sameSession) this.#remember(sender, info);
@@ -215,7 +222,7 @@ export class Membership {
         if (placement === 'current') {
           // Glare, or an ICE restart: same connection. Their offer is as good as an answer.
           this.#slotOf.get(remote)?.answered();
-          return void this.#whenVerified(remote, offer.metadata, () => remote.receiveBrokerDescription(offer.description));
+          return void this.#verification.whenVerified(remote, offer.metadata, () => remote.receiveBrokerDescription(offer.description));
         }
       }
       remote.dispose('replaced'); // the peer rejoined (its new session wins) or rebuilt its side of the call
@@ -224,39 +231,42 @@ export class Membership {
   }
 
   async #onFirstOffer(sender: string, info: SessionInfo, offer: BrokerOffer): Promise<void> {
+    // Its candidates may come while it waits: kept, then handed to the connection it makes.
+    const early = { session: info.session, messages: [] as BrokerCandidates[] };
+    this.#early.set(sender, early);
+    const remote = await this.#setupFromOffer(sender, info, offer);
+    if (this.#early.get(sender) === early) this.#early.delete(sender);
+    if (!remote) return this.#sessions.endSetup(sender, info.session); // declined: its late messages are expected
+    for (const candidates of early.messages) if (this.#tags.place(remote, candidates) === 'current') remote.receiveBrokerCandidates(candidates);
+  }
+
+  #holdEarly(sender: string, held: BrokerCandidates[], message: BrokerCandidates): void {
+    if (held.length < MAX_EARLY_CANDIDATES) held.push(message);
+    else this.#error(new PeerixError('ERR_LIMIT', `more than ${MAX_EARLY_CANDIDATES} candidate messages from ${sender} before its setup began: dropped`, { peerId: sender }));
+  }
+
+  /** The connection `offer` goes to once admitted and verified (a new one, or ours of this session after a glare); null if declined. */
+  async #setupFromOffer(sender: string, info: SessionInfo, offer: BrokerOffer): Promise<RemotePeer | null> {
     const metadata = this.#verification.parse(sender, offer.metadata);
-    if (!metadata) return;
+    if (!metadata) return null;
     const slot = await this.#setup(sender);
-    if (!slot) return;
+    if (!slot) return null;
     let evicted = false;
     slot.onEvict(() => (evicted = true));
-    if (!(await this.#verification.admits(sender, metadata)) || evicted || !this.#hooks.joined()) return slot.release();
+    if (!(await this.#verification.admits(sender, metadata)) || evicted || !this.#hooks.joined()) return (slot.release(), null);
     const current = this.#connections.get(sender);
     const placement = current && this.#sessions.of(current) === info.session ? this.#tags.place(current, offer) : 'newer';
     if (current && placement !== 'newer') {
       // A connection of this session was made meanwhile: our own offer (glare) or, if the offer is stale, a later one.
       slot.release();
-      return placement === 'current' ? current.receiveBrokerDescription(offer.description) : undefined;
+      if (placement === 'current') current.receiveBrokerDescription(offer.description);
+      return current;
     }
     current?.dispose('replaced');
     const remote = this.#createRemote(sender, info, slot, metadata);
     this.#tags.place(remote, offer); // its tag is the remote's from now on
     remote.receiveBrokerDescription(offer.description);
-  }
-
-  /** Runs `then` once `remote` passed `verify` with the metadata it sent (now, if it already did). */
-  async #whenVerified(remote: RemotePeer, metadataJson: string | undefined, then: () => void): Promise<void> {
-    let verdict = this.#verdicts.get(remote);
-    if (!verdict && !this.#unverified.has(remote)) return then();
-    if (!verdict) {
-      // The first pair-sealed message with metadata decides; later ones wait for that verdict.
-      this.#unverified.delete(remote);
-      const metadata = this.#verification.parse(remote.id, metadataJson);
-      verdict = metadata ? this.#verification.admits(remote.id, metadata).then((ok) => ok && ((remote.metadata = metadata), true)) : Promise.resolve(false);
-      this.#verdicts.set(remote, verdict);
-    }
-    if (!(await verdict)) return remote.dispose('refused');
-    if (remote.state !== 'closed') then();
+    return remote;
   }
 
   /** A newer session in an (unauthenticated) announce never ends a call: remembered, called when it ends. */
@@ -293,7 +303,7 @@ export class Membership {
     this.#tags.assign(remote);
     this.#slotOf.set(remote, slot);
     if (offerer) {
-      this.#unverified.add(remote);
+      this.#verification.awaitMetadata(remote);
       slot.awaitAnswer();
     }
     slot.onEvict((reason) => {
@@ -319,12 +329,7 @@ export class Membership {
     }
     if (reason !== 'failed' && reason !== 'vanished') return;
     // The path may have broken while the peer lives: offer a rebuild through the broker, a few times at most.
-    const now = Date.now();
-    const recent = (this.#rebuilds.get(remote.id) ?? []).filter((t) => now - t < REBUILD_WINDOW_MS);
-    if (recent.length >= MAX_REBUILDS) return;
-    recent.push(now);
-    this.#rebuilds.set(remote.id, recent);
-    if (this.#rebuilds.size > 1024) this.#rebuilds.delete(this.#rebuilds.keys().next().value!);
+    if (!this.#rebuilds.take(remote.id)) return;
     debug('rebuild through the broker for', remote.id.slice(0, 8));
     void this.#hooks.announce();
   }

@@ -34,7 +34,11 @@ export class Sessions<Connection extends object> {
   /** The connection with peer `id` ended: late messages of its session are expected. */
   end(id: string, connection: Connection): void {
     const session = this.of(connection);
-    if (!session) return;
+    if (session) this.endSetup(id, session);
+  }
+
+  /** A setup with peer `id` in `session` ended (or was declined before it had a connection). */
+  endSetup(id: string, session: string): void {
     this.#ended.add(`${id}.${session}`);
     if (this.#ended.size > MAX_ENDED) this.#ended.delete(this.#ended.values().next().value!);
   }

@@ -6,11 +6,22 @@
 import { PeerixError, toPeerixError } from './errors.js';
 import type { Metadata, PeerOptions } from './types.js';
 
+/** What verification needs of a connection we offered on (its metadata comes with the answer). */
+export interface VerifiedConnection {
+  readonly id: string;
+  metadata: Metadata;
+  readonly state: string;
+  dispose(reason: 'refused'): void;
+}
+
 /** Ids refused by `verify` that we remember. */
 const MAX_REFUSED = 256;
 
-export class Verification {
+export class Verification<Connection extends VerifiedConnection> {
   readonly #verify: PeerOptions['verify'];
+  /** Connections we offered on, whose metadata has not arrived yet, and verdicts in progress. */
+  readonly #awaiting = new WeakSet<Connection>();
+  readonly #verdicts = new WeakMap<Connection, Promise<boolean>>();
   readonly #error: (error: PeerixError) => void;
   readonly #refused = new Set<string>();
   readonly #verifying = new Set<string>();
@@ -51,6 +62,31 @@ export class Verification {
       this.#verifying.delete(sender);
     }
     return false;
+  }
+
+  /** We offered on `connection`: the first pair-sealed message with its metadata (the answer, or a crossing offer) is verified. */
+  awaitMetadata(connection: Connection): void {
+    this.#awaiting.add(connection);
+  }
+
+  /** True while `connection` has not brought its metadata. */
+  unanswered(connection: Connection): boolean {
+    return this.#awaiting.has(connection);
+  }
+
+  /** Runs `then` once `connection` passed `verify` with the metadata it sent (now, if it already did); disposes it if refused. */
+  async whenVerified(connection: Connection, metadataJson: string | undefined, then: () => void): Promise<void> {
+    let verdict = this.#verdicts.get(connection);
+    if (!verdict && !this.#awaiting.has(connection)) return then();
+    if (!verdict) {
+      // The first message with metadata decides; later ones wait for that verdict.
+      this.#awaiting.delete(connection);
+      const metadata = this.parse(connection.id, metadataJson);
+      verdict = metadata ? this.admits(connection.id, metadata).then((ok) => ok && ((connection.metadata = metadata), true)) : Promise.resolve(false);
+      this.#verdicts.set(connection, verdict);
+    }
+    if (!(await verdict)) return connection.dispose('refused');
+    if (connection.state !== 'closed') then();
   }
 
   /** Leaving: verdicts in progress are forgotten (refusals stay). */

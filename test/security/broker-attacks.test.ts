@@ -7,7 +7,7 @@
 import { expect } from '@open-wc/testing';
 import { Peer, type DriverMessage, type PeerixError } from '../../src/index.js';
 import { until } from '../engine/helpers.js';
-import { HostileBroker, KIND, headerOf, offerBody, pairKey, rawIdentity, rawOffer, roomKeys, roomNs, seal, fromB64url } from './raw.js';
+import { HostileBroker, KIND, Proto, headerOf, offerBody, pairKey, rawIdentity, rawOffer, roomKeys, roomNs, seal, fromB64url } from './raw.js';
 
 const room = () => `sec-${Math.random().toString(36).slice(2)}`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -338,5 +338,28 @@ describe('security: broker-level attacks', () => {
       await Promise.all([a.leave(), b.leave()]);
     });
   }
+
+  it('candidates that come while their offer waits for verify() are kept and applied once the connection exists', async () => {
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    let verified = 0;
+    const victim = new Peer({ driver: broker, secret: 's', verify: async () => (await pause(800), ++verified > 0) });
+    const errors = errorsOf(victim);
+    await victim.join({ room: r });
+    const member = await rawIdentity();
+    const key = await pairKey(member, victim.id, sessionOf(broker, ns, victim), (await roomKeys(r, 's')).pairSalt);
+    const { pc, sdp } = await rawOffer();
+    // A CompactCandidate (docs/PROTOCOL.md): foundation 7, priority, IPv4 address bytes, port.
+    const candidate = new Proto().uint(1, 7).uint(5, 2122260223).bytesField(6, [10, 9, 8, 7]).uint(8, 4242).finish();
+    broker.inject([ns, victim.id], await seal({ kind: KIND.Offer, body: offerBody(sdp, '{}'), sender: member, key, recipient: victim.id, ns }));
+    broker.inject([ns, victim.id], await seal({ kind: KIND.Candidates, body: new Proto().bytesField(1, candidate).finish(), sender: member, key, recipient: victim.id, ns }));
+    await pause(100);
+    expect(verified, 'verify() still running when the candidates came').to.equal(0);
+    await until(() => victim.connections.get(member.id)?.connection.remoteDescription?.sdp.includes('10.9.8.7 4242') === true, 'the early candidate in the remote description');
+    expect(errors.map((e) => `${e.code}: ${e.message}`)).to.deep.equal([]);
+    pc.close();
+    await victim.leave();
+  });
 });
 
