@@ -41,6 +41,14 @@ export class Signaler {
   #onRoom: DriverHandler = bytesHandler((message) => this.#receive(message, false));
   #onOwn: DriverHandler = bytesHandler((message) => this.#receive(message, true));
   #stopped = false;
+  /**
+   * Sealing and opening are async (compression, encryption) and take longer for big
+   * messages: an offer would leave after, or be delivered after, the candidates that
+   * follow it. Both run at once, but messages are handed to the driver, and to
+   * `onMessage`, in the order they were sent and received.
+   */
+  #handedOver: Promise<void> = Promise.resolve();
+  #delivered: Promise<void> = Promise.resolve();
   /** This join's session nonce (base64url): fresh per Signaler, so per join. */
   readonly session = base64urlEncode(createSession());
 
@@ -82,13 +90,22 @@ export class Signaler {
   async #publish(namespace: string[], message: SignalMessage, recipient?: string, session?: string): Promise<void> {
     const envelopes = this.#envelopes;
     if (!envelopes || this.#stopped) return;
+    const sealing = envelopes.seal(message, recipient, session);
+    const previous = this.#handedOver;
+    let handOver!: () => void;
+    this.#handedOver = new Promise<void>((resolve) => (handOver = resolve));
     try {
-      const bytes = await envelopes.seal(message, recipient, session);
+      const bytes = await sealing.finally(() => previous);
+      if (this.#stopped) return;
       debug('publish', message.kind, 'to', recipient ?? 'room', bytes.length, 'bytes');
       const { driver } = this.#options;
-      await driver.publish(namespace, messageFor(driver, bytes));
+      const publishing = driver.publish(namespace, messageFor(driver, bytes));
+      handOver();
+      await publishing;
     } catch (error) {
       this.#options.onError(toPeerixError(error, 'ERR_DRIVER', `could not publish ${message.kind}`, recipient));
+    } finally {
+      handOver(); // (again: harmless) the next message never waits for a failed one
     }
   }
 
@@ -103,16 +120,21 @@ export class Signaler {
       return;
     }
     if (isOwn(bytes, this.#options.identity.publicKey)) return; // brokers may echo our own messages
-    envelopes.open(bytes, addressed ? this.#options.identity.id : undefined).then(
-      (opened) => {
-        if (this.#stopped) return;
-        debug('receive', opened.message.kind, 'from', opened.sender.slice(0, 8));
-        this.#options.onMessage(opened);
-      },
-      (error: unknown) => {
-        if (!this.#stopped) this.#options.onError(toPeerixError(error, 'ERR_DECODE', 'dropped a signaling message'));
-      },
-    );
+    const opening = envelopes.open(bytes, addressed ? this.#options.identity.id : undefined);
+    opening.catch(() => {}); // handled in turn below: not an unhandled rejection meanwhile
+    this.#delivered = this.#delivered
+      .then(() => opening)
+      .then(
+        (opened) => {
+          if (this.#stopped) return;
+          debug('receive', opened.message.kind, 'from', opened.sender.slice(0, 8));
+          this.#options.onMessage(opened);
+        },
+        (error: unknown) => {
+          if (!this.#stopped) this.#options.onError(toPeerixError(error, 'ERR_DECODE', 'dropped a signaling message'));
+        },
+      )
+      .catch((error: unknown) => this.#options.onError(toPeerixError(error, 'ERR_UNEXPECTED', 'handling a signaling message failed')));
   }
 
   async stop(): Promise<void> {
