@@ -24,8 +24,11 @@
 //            --height 480 (camera height)  --out bench/results/large-room.json
 //            --data (data channel only)  --rate 2,10 (messages/s each page sends to each other; a run per rate)
 //            --size 200 (bytes per message)  --out none (print only)
+//   BENCH_DEBUG='peerix:*' writes every page's debug lines (with seconds since the
+//   page opened) to bench/results/slow/large-room-<pages>-<setting>.log: why a
+//   connection was rebuilt (disposed: failed, vanished, timeout, replaced).
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,13 +179,28 @@ function descendantsCpu() {
   return total;
 }
 
+const DEBUG = process.env.BENCH_DEBUG;
+/** Debug lines of the current run's pages (BENCH_DEBUG), written by `writeDebug`. */
+let debugLines = [];
+function writeDebug(name) {
+  if (!DEBUG) return;
+  const dir = join(ROOT, 'bench/results/slow');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.log`), debugLines.join('\n') + '\n');
+  console.log(`debug lines: bench/results/slow/${name}.log`);
+  debugLines = [];
+}
+
 /** `n` pages in one browser context (so BroadcastChannel reaches them all), in one new room. */
 async function openPages(browser, n, query) {
   const context = await browser.newContext();
+  if (DEBUG) await context.addInitScript((patterns) => localStorage.setItem('debug', patterns), DEBUG);
   const room = `large-${Math.random().toString(36).slice(2)}`;
   const pages = [];
+  const t0 = Date.now();
   for (let i = 0; i < n; i++) {
     const p = await context.newPage();
+    if (DEBUG) p.on('console', (m) => debugLines.push(`${((Date.now() - t0) / 1000).toFixed(2)} p${i} ${m.text()}`));
     await p.goto(`${base}/?room=${room}&name=p${i}${query}`);
     await p.waitForFunction(() => typeof window.start === 'function');
     pages.push(p);
@@ -309,6 +327,7 @@ for (const n of PAGES) {
       r = { mode: DATA ? 'data' : 'video', pages: n, ...(DATA ? { rate: setting } : { budget: setting }), failed: String(e.message ?? e).split('\n')[0] };
     }
     results.push(r);
+    writeDebug(`large-room-${n}-${setting}`);
     console.log(JSON.stringify(r));
     console.log(summary(r));
   }
