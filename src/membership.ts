@@ -178,9 +178,11 @@ export class Membership {
     if (existing) {
       const sameSession = this.#sessions.of(existing) === info.session;
       // An announce is not authenticated to its sender (any member can seal one), so it never
-      // displaces a working call; it replaces only a setup still waiting for its first answer.
+      // displaces a call (a `disconnected` one may recover; liveness decides, and a rebuild
+      // announce may be for another pair); it replaces only a setup still waiting for its first answer.
       const unanswered = this.#verification.unanswered(existing) && existing.state !== 'connected';
-      if (existing.healthy || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) {
+      const call = existing.state === 'connected' || existing.state === 'disconnected';
+      if (call || ((existing.state === 'new' || existing.state === 'connecting') && (sameSession || !unanswered))) {
         // A rejoin (its announce may beat its goodbye): called as soon as the old call ends.
         if (!sameSession) this.#remember(sender, info);
         return;

@@ -8,6 +8,8 @@ const debug = createDebug('peerix:remote');
 const RESTART_DELAY_MS = 1000;
 /** A setup not connected by then is rebuilt (when no `connectionTimeout` is set). */
 export const SETUP_WATCHDOG_MS = 15_000;
+/** Extra SETUP_WATCHDOG_MS periods a setup gets while its transport is already `connected` (only channel 0 is missing). */
+const SETUP_EXTENSIONS = 2;
 /** Why a connection ends (the `Peer` decides from it whether to rebuild). */
 export type DisposeReason = 'left' | 'leaving' | 'vanished' | 'failed' | 'timeout' | 'replaced' | 'refused';
 
@@ -17,6 +19,8 @@ export interface LivenessHooks {
   readonly polite: boolean;
   /** User limit for a setup (0: none, then a hung setup is rebuilt after SETUP_WATCHDOG_MS). */
   readonly connectionTimeout: number;
+  /** The watchdog's period without a user limit (SETUP_WATCHDOG_MS unless set; tests shorten it). */
+  readonly setupWatchdog?: number;
   readonly heartbeatInterval: number;
   readonly heartbeatTimeout: number;
   /** The state changed (never reported twice, never after `closed`). */
@@ -62,19 +66,28 @@ export class Liveness {
 
   constructor(hooks: LivenessHooks) {
     this.#hooks = hooks;
-    const { connectionTimeout, peerId } = hooks;
+    this.#watchSetup(SETUP_EXTENSIONS);
+  }
+
+  #watchSetup(extensions: number): void {
+    const { connectionTimeout, peerId } = this.#hooks;
     this.#setupTimer = setTimeout(() => {
       if (this.#state === 'connected' || this.#state === 'closed') return;
       if (connectionTimeout > 0) {
-        hooks.error(new PeerixError('ERR_TIMEOUT', `no connection to ${peerId} within ${connectionTimeout} ms`, { peerId }));
-        hooks.end('timeout');
-      } else {
-        // Without a user limit, a setup that hangs (for example started while the
-        // network was down, so with no candidates) is dropped and rebuilt through the broker.
-        debug('setup to', peerId.slice(0, 8), 'still not connected: rebuilding');
-        hooks.end('failed');
+        this.#hooks.error(new PeerixError('ERR_TIMEOUT', `no connection to ${peerId} within ${connectionTimeout} ms`, { peerId }));
+        return this.#hooks.end('timeout');
       }
-    }, connectionTimeout > 0 ? connectionTimeout : SETUP_WATCHDOG_MS);
+      // ICE and DTLS are through, only channel 0 has yet to open: a starved machine, not a
+      // broken path. A rebuild would start from scratch on the same starved machine.
+      if (extensions > 0 && this.#hooks.transportState() === 'connected') {
+        debug('setup to', peerId.slice(0, 8), 'slow, transport connected: waiting longer');
+        return this.#watchSetup(extensions - 1);
+      }
+      // Without a user limit, a setup that hangs (for example started while the
+      // network was down, so with no candidates) is dropped and rebuilt through the broker.
+      debug('setup to', peerId.slice(0, 8), 'still not connected: rebuilding');
+      this.#hooks.end('failed');
+    }, connectionTimeout > 0 ? connectionTimeout : (this.#hooks.setupWatchdog ?? SETUP_WATCHDOG_MS));
   }
 
   get state(): ConnectionState {
@@ -151,14 +164,17 @@ export class Liveness {
   }
 
   /**
-   * Silent past the timeout: traffic on the connection since the baseline (media,
-   * data) counts as alive: a starved peer, not a gone one, and a rebuild would
+   * Silent past the timeout on a transport that is not `connected` (an ICE stall, or
+   * gone): traffic on the connection since the baseline (media, data) counts as alive: a starved peer, not a gone one, and a rebuild would
    * cost more CPU than it saves. The traffic must stay flat for half the timeout,
    * measured while this page runs: after a stall of this page (or of the whole
    * machine) the remote's bytes need a moment to show again. No traffic, or no
    * way to tell (transport closed): the connection ends.
    */
   async #checkTraffic(): Promise<void> {
+    // A `connected` transport means the remote's ICE agent answered within the last few
+    // seconds (else it reports `disconnected`): its page is starved or busy, not gone.
+    if (this.#hooks.transportState() === 'connected') return this.heard();
     if (this.#checking) return;
     this.#checking = true;
     let traffic = -1;

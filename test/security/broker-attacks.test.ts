@@ -215,6 +215,34 @@ describe('security: broker-level attacks', () => {
     await Promise.all([a.leave(), b.leave()]);
   });
 
+  it('a silent peer on a connected transport (starved, not gone) is kept, and an announce of its own session does not replace the call', async function () {
+    this.timeout(20000);
+    const broker = new HostileBroker();
+    const r = room();
+    const ns = await roomNs(r);
+    // No pings either way after the setup: b hears nothing from a, far past its heartbeat timeout.
+    const a = new Peer({ driver: broker, secret: 's', heartbeatInterval: 60_000 });
+    const b = new Peer({ driver: broker, secret: 's', heartbeatInterval: 60_000, heartbeatTimeout: 300 });
+    const closed: string[] = [];
+    b.on('connection:closed', ({ remote }) => closed.push(remote.id));
+    await a.join({ room: r });
+    await b.join({ room: r });
+    await until(() => b.connections.get(a.id)?.state === 'connected' && a.connections.get(b.id)?.state === 'connected', 'connected');
+    const remote = b.connections.get(a.id)!;
+    await pause(1500); // five heartbeat timeouts of silence
+    expect(closed, 'kept while its transport is connected').to.deep.equal([]);
+    expect(remote.state).to.equal('connected');
+    // A rebuild announce in a's session (a member may seal it; or a's own, for another pair).
+    const { roomKey } = await roomKeys(r, 's');
+    const aSame = { publicKey: fromB64url(a.id), session: sessionOf(broker, ns, a) };
+    broker.inject([ns], await seal({ kind: KIND.Announce, body: new Uint8Array(0), sender: aSame, key: roomKey, ns }));
+    await pause(800);
+    expect(b.connections.get(a.id)).to.equal(remote);
+    expect(remote.state).to.equal('connected');
+    expect(closed).to.deep.equal([]);
+    await Promise.all([a.leave(), b.leave()]);
+  });
+
   it('a peer on the old protocol version gets a clear ERR_VERSION naming it', async () => {
     const broker = new HostileBroker();
     const r = room();

@@ -95,26 +95,25 @@ describe('liveness', () => {
     expect(l.healthy).to.equal(false);
   });
 
-  it('a silent peer that still sends media (starved, not gone) is kept; once nothing arrives, it ends', async () => {
+  it('a silent peer on a connected transport (its ICE agent answers: starved, not gone) is kept and healthy, with no traffic at all; once the transport drops and nothing arrives, it ends', async () => {
     const { l, record } = liveness({ heartbeatTimeout: 100 });
     record.inbandOpened = true;
     record.transport = 'connected';
     l.start();
     l.startHeartbeat();
-    // No pings heard, but bytes keep arriving on the connection (its camera still sends).
-    const media = setInterval(() => (record.bytes += 1000), 10);
-    await wait(500); // five heartbeat timeouts
+    await wait(500); // five heartbeat timeouts, no ping heard, no bytes counted
     expect(record.ended).to.deep.equal([]);
     expect(l.state).to.equal('connected');
-    clearInterval(media); // now really gone
-    await until(() => record.ended.length > 0, 'the end once no traffic arrives');
+    expect(l.healthy, 'an announce must not replace it').to.equal(true);
+    record.transport = 'disconnected'; // now really gone: ICE stops answering
+    await until(() => record.ended.length > 0, 'the end once the transport dropped and no traffic arrives');
     expect(record.ended).to.deep.equal(['vanished']);
   });
 
   it('a stall of this page is not taken for the remote\'s silence: traffic that shows again soon after keeps the connection', async () => {
     const { l, record } = liveness({ heartbeatTimeout: 400 });
     record.inbandOpened = true;
-    record.transport = 'connected';
+    record.transport = 'disconnected';
     l.start();
     l.startHeartbeat();
     // This page stalls past the timeout (no tick, nothing heard, no bytes counted) ...
@@ -172,6 +171,32 @@ describe('liveness', () => {
     await until(() => record.ended.length > 0, 'the setup timeout');
     expect(record.errors.map((e) => e.code)).to.deep.equal(['ERR_TIMEOUT']);
     expect(record.ended).to.deep.equal(['timeout']);
+  });
+
+  it('setup watchdog (no connectionTimeout): a hung setup ends as "failed" (rebuilt), with no error', async () => {
+    const { record } = liveness({ setupWatchdog: 40 });
+    record.transport = 'connecting';
+    await until(() => record.ended.length > 0, 'the watchdog');
+    expect(record.ended).to.deep.equal(['failed']);
+    expect(record.errors).to.deep.equal([]);
+  });
+
+  it('setup watchdog: a setup whose transport is connected (only channel 0 missing) gets two more periods, then is rebuilt', async () => {
+    const slow = liveness({ setupWatchdog: 60 });
+    slow.record.transport = 'connected';
+    await wait(150); // two periods and a half: still waiting
+    expect(slow.record.ended).to.deep.equal([]);
+    await until(() => slow.record.ended.length > 0, 'the third period');
+    expect(slow.record.ended).to.deep.equal(['failed']);
+    const opens = liveness({ setupWatchdog: 60 });
+    opens.record.transport = 'connected';
+    await wait(90);
+    opens.record.inbandOpened = true;
+    opens.l.start(); // channel 0 opens during the extension
+    await wait(200);
+    expect(opens.record.ended).to.deep.equal([]);
+    expect(opens.l.state).to.equal('connected');
+    opens.l.dispose();
   });
 
   it('setup watchdog: connecting in time cancels it; dispose cancels every timer', async () => {
