@@ -24,6 +24,9 @@
 //            --height 480 (camera height)  --out bench/results/large-room.json
 //            --data (data channel only)  --rate 2,10 (messages/s each page sends to each other; a run per rate)
 //            --size 200 (bytes per message)  --out none (print only)
+//            --hide (video: after the window, page 0 asks every sender for no video, as
+//            hidden tiles do, for 6 s, then for video again: the video and audio it receives
+//            before and while hidden, when the last video byte came, when video came back)
 //   BENCH_DEBUG='peerix:*' writes every page's debug lines (with seconds since the
 //   page opened) to bench/results/slow/large-room-<pages>-<setting>.log: why a
 //   connection was rebuilt (disposed: failed, vanished, timeout, replaced).
@@ -47,6 +50,7 @@ const HEIGHT = Number(args.height ?? 480);
 const DATA = args.data === 'true';
 const RATES = (args.rate ?? '10').split(',').map(Number);
 const SIZE = Number(args.size ?? 200);
+const HIDE = args.hide === 'true';
 const OUT = args.out ?? join(ROOT, DATA ? 'bench/results/large-room-data.json' : 'bench/results/large-room.json');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** page.evaluate that gives up after 60 s: a page stalled under the load fails its run instead of hanging the bench. */
@@ -128,6 +132,53 @@ window.sendFor = (rate, size) => {
 };
 window.stopSending = () => ((sending = false), clearInterval(timer));
 window.counts = () => ({ id: window.peer.id, sent, received, created: state.created, errors: state.errors });
+// Hidden tiles: this page asks every sender for no video (as <peerix-remote-videos> does for
+// hidden tiles), then for video again. Received bytes per sender, sampled every 100 ms.
+window.hideAndShow = async () => {
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const remotes = [...window.peer.connections.values()].filter((r) => r.state === 'connected');
+  const read = () => Promise.all(remotes.map((r) => r.stats().then((s) => ({ video: s.videoBytesReceived, audio: s.audioBytesReceived, at: performance.now() }))));
+  const kbit = (a, b, kind) => Math.round(a.reduce((sum, x, i) => sum + (8 * (b[i][kind] - x[kind])) / (b[i].at - x.at), 0));
+  const before0 = await read();
+  await pause(2000);
+  const before1 = await read();
+  const hiddenAt = performance.now();
+  for (const r of remotes) r.request('camera', { video: false });
+  // when each sender's video last grew: after that, nothing but audio
+  const lastVideo = remotes.map(() => hiddenAt);
+  let prev = before1;
+  let hidden0;
+  while (performance.now() < hiddenAt + 6000) {
+    await pause(100);
+    const cur = await read();
+    cur.forEach((c, i) => { if (c.video > prev[i].video) lastVideo[i] = c.at; });
+    if (!hidden0 && performance.now() > hiddenAt + 4000) hidden0 = cur;
+    prev = cur;
+  }
+  const hidden1 = prev;
+  const shownAt = performance.now();
+  for (const r of remotes) r.request('camera', { video: true });
+  const firstVideo = remotes.map(() => null);
+  while (firstVideo.includes(null) && performance.now() < shownAt + 10_000) {
+    await pause(100);
+    const cur = await read();
+    cur.forEach((c, i) => { if (firstVideo[i] === null && c.video > prev[i].video) firstVideo[i] = c.at - shownAt; });
+    prev = cur;
+  }
+  const after = await read();
+  return {
+    senders: remotes.length,
+    videoKbitBefore: kbit(before0, before1, 'video'),
+    audioKbitBefore: kbit(before0, before1, 'audio'),
+    // the last 2 s of the 6 s hidden
+    videoKbitHidden: kbit(hidden0, hidden1, 'video'),
+    audioKbitHidden: kbit(hidden0, hidden1, 'audio'),
+    videoStoppedMs: Math.round(Math.max(...lastVideo) - hiddenAt),
+    // per sender: video kbit/s in the last 2 s hidden, ms from the request to its last video byte
+    perSender: remotes.map((r, i) => ({ id: r.id.slice(0, 8), videoKbitHidden: Math.round((8 * (hidden1[i].video - hidden0[i].video)) / (hidden1[i].at - hidden0[i].at)), lastVideoMs: Math.round(lastVideo[i] - hiddenAt), backMs: firstVideo[i] === null ? null : Math.round(firstVideo[i]), state: r.state, videoBytesAtEnd: after[i].video - hidden1[i].video })),
+    videoBackMs: firstVideo.includes(null) ? null : Math.round(Math.max(...firstVideo)),
+  };
+};
 window.connected = () => [...(window.peer?.connections.values() ?? [])].filter((r) => r.state === 'connected').length;
 window.sample = async () => {
   let decoded = 0, encoded = 0, sendBitrate = 0, heights = [];
@@ -283,6 +334,16 @@ async function run(n, budget) {
     const encoded = after.reduce((s, a, i) => s + a.encoded - before[i].encoded, 0);
     const connected = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
     const heights = after.flatMap((a) => a.heights);
+    const hide = HIDE ? await ask(pages[0], () => window.hideAndShow()) : undefined;
+    if (hide) {
+      // what each sender's video encoding towards page 0 says now (active, limits)
+      const target = await ask(pages[0], () => window.peer.id);
+      hide.encodingsTowards = await Promise.all(pages.slice(1).map((p) => ask(p, (id) => {
+        const remote = window.peer.connections.get(id);
+        const sender = remote?.connection.getSenders().find((s) => s.track?.kind === 'video');
+        return sender ? sender.getParameters().encodings.map((e) => ({ active: e.active, maxBitrate: e.maxBitrate, scale: e.scaleResolutionDownBy })) : null;
+      }, target)));
+    }
     return {
       mode: 'video',
       pages: n,
@@ -298,6 +359,7 @@ async function run(n, budget) {
       encodedFps: round(encoded / seconds),
       cpuPercentOfMachine: round((100 * cpu) / seconds / cpus().length),
       cpuMsPerDecodedFrame: decoded ? round((1000 * cpu) / decoded, 2) : null,
+      ...(hide ? { hide } : {}),
       errors: [...new Set(after.flatMap((a) => a.errors))],
     };
   } finally {
@@ -313,7 +375,11 @@ function summary(r) {
   const flow = r.mode === 'data'
     ? `${r.deliveredPerSecond} msg/s delivered of ${r.askedPerSecond} asked, ${r.lost} lost`
     : `${r.sendKbitPerPage} kbit/s sent per page, ${r.decodedFps} frames/s decoded`;
-  return `${head} ${mesh}, ${r.rebuilds} rebuilt, ${flow}, CPU ${r.cpuPercentOfMachine} % of ${cpus().length} cores`;
+  const line = `${head} ${mesh}, ${r.rebuilds} rebuilt, ${flow}, CPU ${r.cpuPercentOfMachine} % of ${cpus().length} cores`;
+  const h = r.hide;
+  if (!h) return line;
+  const back = h.videoBackMs == null ? 'video not back in 10 s' : `video back after ${h.videoBackMs} ms`;
+  return `${line}\n  tiles hidden on one page: video towards it ${h.videoKbitBefore} → ${h.videoKbitHidden} kbit/s (audio ${h.audioKbitBefore} → ${h.audioKbitHidden}) from ${h.senders} senders, last video byte ${h.videoStoppedMs} ms after the request; shown again: ${back}`;
 }
 
 const results = [];
