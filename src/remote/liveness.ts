@@ -8,7 +8,7 @@ const debug = createDebug('peerix:remote');
 const RESTART_DELAY_MS = 1000;
 /** A setup not connected by then is rebuilt (when no `connectionTimeout` is set). */
 export const SETUP_WATCHDOG_MS = 15_000;
-/** Extra SETUP_WATCHDOG_MS periods a setup gets while its transport is already `connected` (only channel 0 is missing). */
+/** Extra SETUP_WATCHDOG_MS periods a setup gets while it makes progress (see `#setupDue`). */
 const SETUP_EXTENSIONS = 2;
 /** Why a connection ends (the `Peer` decides from it whether to rebuild). */
 export type DisposeReason = 'left' | 'leaving' | 'vanished' | 'failed' | 'timeout' | 'replaced' | 'refused';
@@ -63,31 +63,43 @@ export class Liveness {
   #baseline: { traffic: number; at: number } | undefined;
   #lastCheck = 0;
   #checking = false;
+  #disposed = false;
 
   constructor(hooks: LivenessHooks) {
     this.#hooks = hooks;
-    this.#watchSetup(SETUP_EXTENSIONS);
+    this.#watchSetup(SETUP_EXTENSIONS, 0);
   }
 
-  #watchSetup(extensions: number): void {
+  #watchSetup(extensions: number, traffic: number): void {
+    const { connectionTimeout } = this.#hooks;
+    const period = connectionTimeout > 0 ? connectionTimeout : (this.#hooks.setupWatchdog ?? SETUP_WATCHDOG_MS);
+    this.#setupTimer = setTimeout(() => void this.#setupDue(extensions, traffic), period);
+  }
+
+  async #setupDue(extensions: number, traffic: number): Promise<void> {
     const { connectionTimeout, peerId } = this.#hooks;
-    this.#setupTimer = setTimeout(() => {
-      if (this.#state === 'connected' || this.#state === 'closed') return;
-      if (connectionTimeout > 0) {
-        this.#hooks.error(new PeerixError('ERR_TIMEOUT', `no connection to ${peerId} within ${connectionTimeout} ms`, { peerId }));
-        return this.#hooks.end('timeout');
+    if (this.#state === 'connected' || this.#state === 'closed' || this.#disposed) return;
+    if (connectionTimeout > 0) {
+      this.#hooks.error(new PeerixError('ERR_TIMEOUT', `no connection to ${peerId} within ${connectionTimeout} ms`, { peerId }));
+      return this.#hooks.end('timeout');
+    }
+    if (extensions > 0) {
+      // Progress: ICE and DTLS are through (only channel 0 is missing), or the remote's ICE
+      // checks or answers keep arriving. A starved machine, not a broken path: a rebuild
+      // would start from scratch on the same machine, and the other side may be nearly there.
+      // A path that really breaks ends sooner: its transport reports `failed`.
+      const connected = this.#hooks.transportState() === 'connected';
+      const now = await this.#hooks.trafficReceived().catch(() => -1);
+      if (this.#disposed || this.#state !== 'new' && this.#state !== 'connecting') return; // connected or ended meanwhile
+      if (connected || now > traffic) {
+        debug('setup to', peerId.slice(0, 8), connected ? 'slow, transport connected' : 'slow, ICE checks arriving', ': waiting longer');
+        return this.#watchSetup(extensions - 1, now);
       }
-      // ICE and DTLS are through, only channel 0 has yet to open: a starved machine, not a
-      // broken path. A rebuild would start from scratch on the same starved machine.
-      if (extensions > 0 && this.#hooks.transportState() === 'connected') {
-        debug('setup to', peerId.slice(0, 8), 'slow, transport connected: waiting longer');
-        return this.#watchSetup(extensions - 1);
-      }
-      // Without a user limit, a setup that hangs (for example started while the
-      // network was down, so with no candidates) is dropped and rebuilt through the broker.
-      debug('setup to', peerId.slice(0, 8), 'still not connected: rebuilding');
-      this.#hooks.end('failed');
-    }, connectionTimeout > 0 ? connectionTimeout : (this.#hooks.setupWatchdog ?? SETUP_WATCHDOG_MS));
+    }
+    // Without a user limit, a setup that hangs (for example started while the
+    // network was down, so with no candidates) is dropped and rebuilt through the broker.
+    debug('setup to', peerId.slice(0, 8), 'still not connected: rebuilding');
+    this.#hooks.end('failed');
   }
 
   get state(): ConnectionState {
@@ -218,6 +230,7 @@ export class Liveness {
 
   /** Stops every timer (the state then goes to `closed` through `set`). */
   dispose(): void {
+    this.#disposed = true;
     clearInterval(this.#heartbeat);
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#setupTimer);

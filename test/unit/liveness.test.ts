@@ -173,7 +173,7 @@ describe('liveness', () => {
     expect(record.ended).to.deep.equal(['timeout']);
   });
 
-  it('setup watchdog (no connectionTimeout): a hung setup ends as "failed" (rebuilt), with no error', async () => {
+  it('setup watchdog (no connectionTimeout): a hung setup (nothing arriving) ends as "failed" (rebuilt), with no error', async () => {
     const { record } = liveness({ setupWatchdog: 40 });
     record.transport = 'connecting';
     await until(() => record.ended.length > 0, 'the watchdog');
@@ -197,6 +197,24 @@ describe('liveness', () => {
     expect(opens.record.ended).to.deep.equal([]);
     expect(opens.l.state).to.equal('connected');
     opens.l.dispose();
+  });
+
+  it('setup watchdog: a connecting setup whose remote ICE checks keep arriving gets two more periods; one that goes quiet is rebuilt', async () => {
+    const busy = liveness({ setupWatchdog: 60 });
+    busy.record.transport = 'connecting';
+    const checks = setInterval(() => (busy.record.bytes += 100), 10);
+    await wait(150);
+    expect(busy.record.ended, 'still waiting').to.deep.equal([]);
+    await until(() => busy.record.ended.length > 0, 'the third period');
+    clearInterval(checks);
+    expect(busy.record.ended).to.deep.equal(['failed']);
+    const quiet = liveness({ setupWatchdog: 60 });
+    quiet.record.transport = 'connecting';
+    quiet.record.bytes = 500; // checks came early on ...
+    await wait(90); // ... first period: progress since the start, extended
+    expect(quiet.record.ended).to.deep.equal([]);
+    await until(() => quiet.record.ended.length > 0, 'the second period without progress');
+    expect(quiet.record.ended).to.deep.equal(['failed']);
   });
 
   it('setup watchdog: connecting in time cancels it; dispose cancels every timer', async () => {
