@@ -1,8 +1,11 @@
+import { createDebug } from '../debug.js';
 import { PeerixError, toPeerixError } from '../errors.js';
 import type { StreamInfo } from '../signaling/messages.js';
 import { findShare, liveTracks, type ShareEntry, type ShareTarget } from '../shares.js';
 import type { MediaWant, SenderParameters } from '../types.js';
 import { combineParameters, wantParameters, writeEncodings } from '../uplink-budget.js';
+
+const debug = createDebug('peerix:remote');
 
 export interface LocalMediaHooks {
   readonly connection: RTCPeerConnection;
@@ -112,6 +115,7 @@ export class LocalMedia {
       this.#hooks.error(new PeerixError('ERR_UNEXPECTED', `a request for "${label}", which is not shared with this peer`, { peerId: this.#hooks.peerId }));
       return;
     }
+    debug('request from', this.#hooks.peerId.slice(0, 8), 'for', label, want);
     share.want = want;
     this.#applyVideo(share);
   }
@@ -227,6 +231,7 @@ export class LocalMedia {
       try {
         if (this.#disposed || !share.senders.includes(sender) || this.#hooks.connection.signalingState === 'closed') return;
         await sender.setParameters(writeEncodings(sender.getParameters(), wanted, video));
+        debug('parameters towards', this.#hooks.peerId.slice(0, 8), wanted);
         return;
       } catch (error) {
         if (attempt < 3 && (error as { name?: string })?.name === 'InvalidModificationError') {
