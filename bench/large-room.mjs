@@ -175,7 +175,7 @@ window.hideAndShow = async () => {
     audioKbitHidden: kbit(hidden0, hidden1, 'audio'),
     videoStoppedMs: Math.round(Math.max(...lastVideo) - hiddenAt),
     // per sender: video kbit/s in the last 2 s hidden, ms from the request to its last video byte
-    perSender: remotes.map((r, i) => ({ id: r.id.slice(0, 8), videoKbitHidden: Math.round((8 * (hidden1[i].video - hidden0[i].video)) / (hidden1[i].at - hidden0[i].at)), lastVideoMs: Math.round(lastVideo[i] - hiddenAt), backMs: firstVideo[i] === null ? null : Math.round(firstVideo[i]), state: r.state, videoBytesAtEnd: after[i].video - hidden1[i].video })),
+    perSender: remotes.map((r, i) => ({ id: r.id.slice(0, 8),  videoKbitHidden: Math.round((8 * (hidden1[i].video - hidden0[i].video)) / (hidden1[i].at - hidden0[i].at)), lastVideoMs: Math.round(lastVideo[i] - hiddenAt), backMs: firstVideo[i] === null ? null : Math.round(firstVideo[i]), state: r.state, videoBytesAtEnd: after[i].video - hidden1[i].video })),
     videoBackMs: firstVideo.includes(null) ? null : Math.round(Math.max(...firstVideo)),
   };
 };
@@ -335,15 +335,6 @@ async function run(n, budget) {
     const connected = await Promise.all(pages.map((p) => ask(p, () => window.connected())));
     const heights = after.flatMap((a) => a.heights);
     const hide = HIDE ? await ask(pages[0], () => window.hideAndShow()) : undefined;
-    if (hide) {
-      // what each sender's video encoding towards page 0 says now (active, limits)
-      const target = await ask(pages[0], () => window.peer.id);
-      hide.encodingsTowards = await Promise.all(pages.slice(1).map((p) => ask(p, (id) => {
-        const remote = window.peer.connections.get(id);
-        const sender = remote?.connection.getSenders().find((s) => s.track?.kind === 'video');
-        return sender ? sender.getParameters().encodings.map((e) => ({ active: e.active, maxBitrate: e.maxBitrate, scale: e.scaleResolutionDownBy })) : null;
-      }, target)));
-    }
     return {
       mode: 'video',
       pages: n,
