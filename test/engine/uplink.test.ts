@@ -154,6 +154,28 @@ describe('uplink: stats, budget and receiver requests', () => {
     await leaveAll([a, c]);
   });
 
+  it('a request made before the connection opened (from connection:new) is sent once it opens', async function () {
+    this.timeout(60000);
+    const [a, b] = makePeers(2, new MemoryDriver()) as [Peer, Peer];
+    const stream = await camera();
+    a.share({ label: 'camera', stream });
+    let stateAtRequest = '';
+    b.on('connection:new', ({ remote }) => {
+      stateAtRequest = remote.state;
+      remote.request('camera', { maxHeight: 60 }); // replaced by the next one: the latest counts
+      remote.request('camera', { video: false });
+    });
+    await formMesh([a, b], room());
+    expect(stateAtRequest).to.equal('new');
+    await until(() => remoteOf(b, a).streams.length === 1, 'the camera at b');
+    await until(() => encoding(a, b)?.active === false, 'the sender towards b inactive from the start');
+    expect(encoding(a, b)!.scaleResolutionDownBy ?? 1).to.equal(1);
+    remoteOf(b, a).request('camera', {});
+    await until(() => encoding(a, b)?.active !== false, 'active again once asked');
+    stream.getTracks().forEach((t) => t.stop());
+    await leaveAll([a, b]);
+  });
+
   it('a request for an unknown label is an error event at the sender; bad arguments throw at the caller', async function () {
     this.timeout(30000);
     const [a, b] = makePeers(2, new MemoryDriver()) as [Peer, Peer];
