@@ -8,6 +8,10 @@ const debug = createDebug('peerix:remote');
 const RESTART_DELAY_MS = 1000;
 /** A setup not connected by then is rebuilt (when no `connectionTimeout` is set). */
 export const SETUP_WATCHDOG_MS = 15_000;
+/** Silent for this share of `heartbeatTimeout`: the traffic check starts (its baseline is taken). */
+const WATCH_AFTER = 0.3;
+/** Share of `heartbeatTimeout` the traffic must stay flat before a silent peer counts as gone. */
+const FLAT_FOR = 0.65;
 /** Extra SETUP_WATCHDOG_MS periods a setup gets while it makes progress (see `#setupDue`). */
 const SETUP_EXTENSIONS = 2;
 /** Why a connection ends (the `Peer` decides from it whether to rebuild). */
@@ -165,8 +169,8 @@ export class Liveness {
   }
 
   #tick(): void {
-    // Half the timeout without a word: watch the traffic on the connection instead.
-    if (Date.now() - this.#lastSeen > this.#hooks.heartbeatTimeout / 2) return void this.#checkTraffic();
+    // A third of the timeout without a word: watch the traffic on the connection instead.
+    if (Date.now() - this.#lastSeen > this.#hooks.heartbeatTimeout * WATCH_AFTER) return void this.#checkTraffic();
     const now = Date.now();
     if (now - this.#lastPing >= this.#hooks.heartbeatInterval && this.#hooks.inband()) {
       this.#lastPing = now;
@@ -176,17 +180,15 @@ export class Liveness {
   }
 
   /**
-   * Silent past the timeout on a transport that is not `connected` (an ICE stall, or
-   * gone): traffic on the connection since the baseline (media, data) counts as alive: a starved peer, not a gone one, and a rebuild would
-   * cost more CPU than it saves. The traffic must stay flat for half the timeout,
-   * measured while this page runs: after a stall of this page (or of the whole
-   * machine) the remote's bytes need a moment to show again. No traffic, or no
-   * way to tell (transport closed): the connection ends.
+   * Silent past the timeout: traffic on the connection since the baseline (media, data,
+   * ICE checks) counts as alive: a starved peer, not a gone one, and a rebuild would cost
+   * more CPU than it saves. The traffic must stay flat for FLAT_FOR of the timeout (longer
+   * than the 2.5 s between the ICE checks of an idle Chromium connection, so a starved
+   * peer whose network stack still answers is not taken for gone), measured while this
+   * page runs: after a stall of this page (or of the whole machine) the remote's bytes need
+   * a moment to show again. No traffic, or no way to tell (transport closed): it ends.
    */
   async #checkTraffic(): Promise<void> {
-    // A `connected` transport means the remote's ICE agent answered within the last few
-    // seconds (else it reports `disconnected`): its page is starved or busy, not gone.
-    if (this.#hooks.transportState() === 'connected') return this.heard();
     if (this.#checking) return;
     this.#checking = true;
     let traffic = -1;
@@ -209,7 +211,7 @@ export class Liveness {
       this.#baseline = { traffic: Math.max(traffic, baseline?.traffic ?? -1), at: now };
       return;
     }
-    if (now - this.#lastSeen <= timeout || now - baseline.at < timeout / 2) return;
+    if (now - this.#lastSeen <= timeout || now - baseline.at < timeout * FLAT_FOR) return;
     debug('heartbeat lost', this.#hooks.peerId.slice(0, 8), `silent ${now - this.#lastSeen} ms, transport ${this.#hooks.transportState()}, traffic ${traffic} flat for ${now - baseline.at} ms`);
     this.#hooks.end('vanished');
   }

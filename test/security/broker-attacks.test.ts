@@ -215,22 +215,23 @@ describe('security: broker-level attacks', () => {
     await Promise.all([a.leave(), b.leave()]);
   });
 
-  it('a silent peer on a connected transport (starved, not gone) is kept, and an announce of its own session does not replace the call', async function () {
-    this.timeout(20000);
+  it('a silent peer (no heartbeats) whose ICE checks still arrive is kept, and an announce of its own session does not replace the call', async function () {
+    this.timeout(40000);
     const broker = new HostileBroker();
     const r = room();
     const ns = await roomNs(r);
-    // No pings either way after the setup: b hears nothing from a, far past its heartbeat timeout.
+    // No pings either way after the setup, no media, no data: only the browsers' own ICE
+    // checks (every 2.5 s in Chromium) show that the other side lives, as for a starved page.
     const a = new Peer({ driver: broker, secret: 's', heartbeatInterval: 60_000 });
-    const b = new Peer({ driver: broker, secret: 's', heartbeatInterval: 60_000, heartbeatTimeout: 300 });
+    const b = new Peer({ driver: broker, secret: 's', heartbeatInterval: 60_000 });
     const closed: string[] = [];
     b.on('connection:closed', ({ remote }) => closed.push(remote.id));
     await a.join({ room: r });
     await b.join({ room: r });
     await until(() => b.connections.get(a.id)?.state === 'connected' && a.connections.get(b.id)?.state === 'connected', 'connected');
     const remote = b.connections.get(a.id)!;
-    await pause(1500); // five heartbeat timeouts of silence
-    expect(closed, 'kept while its transport is connected').to.deep.equal([]);
+    await pause(14000); // three and a half heartbeat timeouts (4 s) of silence
+    expect(closed, 'kept while its ICE checks arrive').to.deep.equal([]);
     expect(remote.state).to.equal('connected');
     // A rebuild announce in a's session (a member may seal it; or a's own, for another pair).
     const { roomKey } = await roomKeys(r, 's');
