@@ -3,7 +3,7 @@ import { Emitter } from './emitter.js';
 import { PeerixError } from './errors.js';
 import type { Channel } from './channel.js';
 import type { RemoteEvents, PartEvent } from './events.js';
-import type { CompactDescription, MessageOf, SignalMessage } from './signaling/messages.js';
+import type { CompactDescription, SignalMessage } from './signaling/messages.js';
 import { expandDescription, formatCandidate } from './signaling/sdp.js';
 import { toShareEntry, type ShareEntry, type ShareTarget } from './shares.js';
 import type { ConnectionState, MediaWant, Metadata, OpenOptions, SendData, SendOptions, ShareOptions } from './types.js';
@@ -15,14 +15,12 @@ import { LocalMedia } from './remote/local-media.js';
 import { Negotiator } from './remote/negotiator.js';
 import { RemoteMedia } from './remote/remote-media.js';
 import { SignalPath } from './remote/signal-path.js';
-import { toMediaRequest, wantOf } from './remote/media-request.js';
+import { HeldRequests, toMediaRequest, wantOf } from './remote/media-request.js';
 import { StatsSampler, type RemoteStats } from './remote/stats.js';
 
 export type { DisposeReason } from './remote/liveness.js';
 
 const debug = createDebug('peerix:remote');
-/** Labels `request()` remembers for a connection whose channel 0 has not opened yet. */
-const MAX_EARLY_REQUESTS = 16;
 
 /** Every event a `Peer` (and, for its own connection, a `RemotePeer`) emits. */
 export type PeerEvents = RemoteEvents<RemotePeer>;
@@ -53,7 +51,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
   #candidates: CandidateBatcher;
   #liveness: Liveness;
   #channels: Channels;
-  #earlyRequests = new Map<string, MessageOf<'MediaRequest'>>();
+  #heldRequests = new HeldRequests();
   #local: LocalMedia;
   #remote: RemoteMedia;
   #stats: StatsSampler;
@@ -239,12 +237,8 @@ export class RemotePeer extends Emitter<PeerEvents> {
    */
   request(label: string, want: MediaWant): void {
     const message = toMediaRequest(label, want);
-    if (this.#path.opened || this.#disposed) return this.#path.send(message);
-    // Asked before channel 0 opened (a tile hidden from the start): sent once it opens, the latest per label.
-    if (!this.#earlyRequests.has(label) && this.#earlyRequests.size >= MAX_EARLY_REQUESTS) {
-      throw new PeerixError('ERR_LIMIT', `more than ${MAX_EARLY_REQUESTS} labels requested from ${this.id} before it connected`, { peerId: this.id });
-    }
-    this.#earlyRequests.set(label, message);
+    if (this.#path.opened || this.#disposed) this.#path.send(message);
+    else this.#heldRequests.hold(message, this.id);
   }
 
   // ───────────────────────── from Peer ─────────────────────────
@@ -308,8 +302,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
     this.#liveness.startHeartbeat();
     this.#channels.start();
     this.#local.start(this.#host.shares());
-    for (const message of this.#earlyRequests.values()) this.#path.send(message);
-    this.#earlyRequests.clear();
+    this.#heldRequests.flush((message) => this.#path.send(message));
   }
 
   /** One in-band message, to the part it is for. */

@@ -20,3 +20,25 @@ export function toMediaRequest(label: string, want: MediaWant): MessageOf<'Media
 export function wantOf(message: MessageOf<'MediaRequest'>): MediaWant {
   return message.off ? { video: false } : message.maxHeight ? { maxHeight: message.maxHeight } : {};
 }
+
+/** Labels kept for a connection whose channel 0 has not opened yet. */
+const MAX_HELD_REQUESTS = 16;
+
+/** Requests asked before channel 0 opened (a tile hidden from the start): the latest per label, sent once it opens. */
+export class HeldRequests {
+  readonly #held = new Map<string, MessageOf<'MediaRequest'>>();
+
+  /** Keeps `message` (replacing an earlier one for its label); ERR_LIMIT past MAX_HELD_REQUESTS labels. */
+  hold(message: MessageOf<'MediaRequest'>, peerId: string): void {
+    if (!this.#held.has(message.label) && this.#held.size >= MAX_HELD_REQUESTS) {
+      throw new PeerixError('ERR_LIMIT', `more than ${MAX_HELD_REQUESTS} labels requested from ${peerId} before it connected`, { peerId });
+    }
+    this.#held.set(message.label, message);
+  }
+
+  /** Hands every held request to `send`, in the order first asked, and forgets them. */
+  flush(send: (message: MessageOf<'MediaRequest'>) => void): void {
+    for (const message of this.#held.values()) send(message);
+    this.#held.clear();
+  }
+}
