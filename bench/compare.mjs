@@ -3,7 +3,7 @@
 // simple-peer (a WebSocket relay) in ONE run: the same Chromium, the same
 // machine, every server on 127.0.0.1 inside the network namespace that
 // scripts/netns.mjs makes. Every browser↔server WebSocket goes through a
-// counting proxy (bench/lib/servers.mjs), so signaling is counted the same
+// counting proxy (bench/lib/servers.mjs, run by lib/server-host.mjs), so signaling is counted the same
 // way for all four. Prints a Markdown table and writes bench/results/latest.{md,svg,json}.
 // A benchmark, not a test: targets are printed beside the figures, never asserted.
 //
@@ -22,7 +22,7 @@ import { join as joinPath } from 'node:path';
 import { execSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, chromiumArgs, requireBrowser } from '../test/browsers.mjs';
-import { startMosquitto, startPeerServer, startRelay, startCountingProxy } from './lib/servers.mjs';
+import { startServerHost } from './lib/server-host.mjs';
 import { ROOT, buildPages, measureSizes } from './lib/build.mjs';
 import { renderMarkdown, renderSvg } from './lib/report.mjs';
 import { analyseRun, summariseRuns } from './lib/trace.mjs';
@@ -84,20 +84,12 @@ if (BASE) {
   log(`peerix-base: src at ${execSync(`git rev-parse --short '${BASE.replace(/'/g, '')}'`, { cwd: ROOT }).toString().trim()}`);
 }
 const pages = await buildPages(['raw', ...LIBS]);
-const mosquitto = await startMosquitto();
-cleanups.push(() => mosquitto.stop());
-const peerServer = await startPeerServer();
-cleanups.push(() => peerServer.stop());
-const relay = await startRelay();
-cleanups.push(() => relay.stop());
-const proxies = {
-  mqtt: await startCountingProxy({ target: MQTT_VIA === 'ws' ? { ws: `ws://127.0.0.1:${mosquitto.wsPort}` } : { tcp: mosquitto.port }, protocol: 'mqtt' }),
-  peerjs: await startCountingProxy({ target: { ws: `ws://127.0.0.1:${peerServer.port}` } }),
-  relay: await startCountingProxy({ target: { ws: `ws://127.0.0.1:${relay.port}` } }),
-};
-for (const p of Object.values(proxies)) cleanups.push(() => p.stop());
-const proxyOf = { peerix: proxies.mqtt, 'peerix-base': proxies.mqtt, trystero: proxies.mqtt, peerjs: proxies.peerjs, 'simple-peer': proxies.relay };
-const urls = { mqtt: proxies.mqtt.url, peerjs: `http://127.0.0.1:${proxies.peerjs.port}`, relay: proxies.relay.url };
+// Servers in a process of their own (bench/lib/server-host.mjs): this one's event loop stalls while Playwright opens pages.
+const servers = await startServerHost({ mqttVia: MQTT_VIA });
+cleanups.push(() => servers.stop());
+const proxyOf = { peerix: 'mqtt', 'peerix-base': 'mqtt', trystero: 'mqtt', peerjs: 'peerjs', 'simple-peer': 'relay' };
+const urls = servers.urls;
+if (!servers.raised) log('servers at normal priority (not root): hop times include CPU waits behind the browsers');
 
 const http = createServer((req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
@@ -179,7 +171,7 @@ const results = {
   date: new Date().toISOString(),
   browser: `Chromium ${browserVersion}`,
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
-  settings: { base: BASE, runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW },
+  settings: { base: BASE, runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW, serversRaised: servers.raised },
   mesh: {}, video: {}, trace: {}, sweep: null, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
 };
 
@@ -278,11 +270,11 @@ if (wants('trace')) {
 
 // ─────────────────────────── signaling at the broker ───────────────────────────
 async function signalingRun(lib, n, mode, idleSeconds) {
-  const proxy = proxyOf[lib];
+  const proxy = servers.proxy(proxyOf[lib]);
   const { pages: list, close } = await openPages(lib, n);
   try {
     const name = room();
-    proxy.reset();
+    await proxy.reset();
     if (mode === 'at once') {
       await Promise.all(list.map((p, i) => join(p, { room: name, n, index: i, urls })));
     } else {
@@ -294,13 +286,13 @@ async function signalingRun(lib, n, mode, idleSeconds) {
     }
     await until(list, meshDone(n), 30000, 'full mesh');
     await sleep(1000); // late candidates and acknowledgements
-    const connect = proxy.snapshot();
+    const connect = await proxy.snapshot();
     let idle = null;
     if (idleSeconds) {
       await sleep(2000);
-      proxy.reset();
+      await proxy.reset();
       await sleep(idleSeconds * 1000);
-      idle = proxy.snapshot();
+      idle = await proxy.snapshot();
     }
     return { ...connect, idle };
   } finally {

@@ -3,17 +3,25 @@
  * always reaches the earlier announcer, while the earlier one reaches the later
  * announcer only if it had subscribed in time. So the earlier announcer offers
  * (like a member calling a newcomer) and the later one waits for that offer —
- * no fixed hold on either side, and one offer per pair. Sender clocks differ a
- * little: if both end up waiting, the wait's fallback offers; if both offer,
- * perfect negotiation settles the collision.
+ * no fixed hold on either side, and one offer per pair. Announces within
+ * SIMULTANEOUS_MS of each other cannot be ordered that way: both offer, and
+ * perfect negotiation settles the collision. Sender clocks differ a little: if
+ * both end up waiting, the wait's fallback offers.
  */
 
 /** Our own announce counts as "just now" for this long: beyond it the other is a newcomer we call. */
 export const RECENT_ANNOUNCE_MS = 3000;
+/**
+ * Announces closer together than this are simultaneous: both sides offer. A
+ * timestamp is taken before sealing, the subscription that goes with it reaches
+ * the broker only with the announce (subscribe and announce are pipelined), so
+ * the earlier timestamp may belong to the peer that subscribed later and missed
+ * the other's announce; waiting on it cost the whole fallback (1.5 s). A
+ * collision costs one broker message and no time (perfect negotiation).
+ */
+export const SIMULTANEOUS_MS = 500;
 
 export interface GlareInput {
-  localId: string;
-  remoteId: string;
   /** When we announced (our clock; 0: never). */
   announcedAt: number;
   /** The sender time of their announce (their clock). */
@@ -22,11 +30,10 @@ export interface GlareInput {
 }
 
 /** 'offer': we call now; 'wait': the other side calls us (we offer only if it does not, after a fallback). */
-export function glareDecision({ localId, remoteId, announcedAt, theirAnnounce, now }: GlareInput): 'offer' | 'wait' {
+export function glareDecision({ announcedAt, theirAnnounce, now }: GlareInput): 'offer' | 'wait' {
   if (!announcedAt || now - announcedAt >= RECENT_ANNOUNCE_MS) return 'offer';
-  if (theirAnnounce < announcedAt) return 'wait';
-  if (theirAnnounce > announcedAt) return 'offer';
-  return localId < remoteId ? 'offer' : 'wait';
+  if (Math.abs(theirAnnounce - announcedAt) < SIMULTANEOUS_MS) return 'offer';
+  return theirAnnounce < announcedAt ? 'wait' : 'offer';
 }
 
 /**

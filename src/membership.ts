@@ -200,7 +200,7 @@ export class Membership {
       return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
     }
     this.#hooks.warmKey(sender, info.session); // only for an admitted announce: a flood derives nothing
-    const decision = glareDecision({ localId: this.#hooks.localId(), remoteId: sender, announcedAt: this.#hooks.announcedAt(), theirAnnounce: info.since, now: Date.now() });
+    const decision = glareDecision({ announcedAt: this.#hooks.announcedAt(), theirAnnounce: info.since, now: Date.now() });
     if (decision === 'wait') {
       debug('wait for the offer of', sender.slice(0, 8));
       const { done, cancel } = this.#waits.wait(sender, OFFER_FALLBACK_MS);

@@ -24,15 +24,31 @@ function mark(pc, step) {
 let sockets = 0;
 const NativeWebSocket = window.WebSocket;
 window.WebSocket = class extends NativeWebSocket {
+  #name;
   constructor(...args) {
     super(...args);
     const name = ++sockets === 1 ? 'socket' : `socket ${sockets}`;
     mark(0, `${name} created`);
     this.addEventListener('open', () => mark(0, `${name} open`));
-    this.addEventListener('message', () => mark(0, `${name}: first message from the server`));
+    this.addEventListener('message', ({ data }) => {
+      mark(0, `${name}: first message from the server`);
+      frame(`${name} receive`, data);
+    });
     this.addEventListener('close', () => mark(0, `${name} closed`));
+    this.#name = name;
+  }
+
+  send(data) {
+    frame(`${this.#name} send`, data);
+    super.send(data);
   }
 };
+
+/** Each WebSocket frame's time and size in the debug lines (read only when the bench turns debug on). */
+function frame(what, data) {
+  const size = typeof data === 'string' ? data.length : data.byteLength ?? data.size ?? 0;
+  if (debugLines.length < 5000) debugLines.push(`${now().toFixed(1)} ws ${what} ${size} bytes`);
+}
 
 const NativePC = window.RTCPeerConnection;
 window.RTCPeerConnection = class extends NativePC {
@@ -41,7 +57,10 @@ window.RTCPeerConnection = class extends NativePC {
     connections.push(this);
     const pc = connections.length;
     mark(pc, 'connection created');
-    this.addEventListener('icecandidate', ({ candidate }) => mark(pc, candidate ? 'first local candidate' : 'gathering complete'));
+    this.addEventListener('icecandidate', ({ candidate }) => {
+      mark(pc, candidate ? 'first local candidate' : 'gathering complete');
+      if (candidate?.candidate && debugLines.length < 5000) debugLines.push(`${now().toFixed(1)} pc${pc} local candidate ${candidate.candidate.split(' ').slice(2, 8).join(' ')}`);
+    });
     this.addEventListener('iceconnectionstatechange', () => {
       if (this.iceConnectionState === 'checking' || this.iceConnectionState === 'connected') mark(pc, `ICE ${this.iceConnectionState}`);
     });

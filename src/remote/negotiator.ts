@@ -185,6 +185,10 @@ export class Negotiator {
     }
     await this.#hooks.applied();
     if (isOffer) {
+      // Their offer set the connection up: ours is not needed any more. Chromium fires
+      // negotiationneeded again after a rollback; through the broker that re-offer cost
+      // another offer and answer before channel 0 could open (in-band it is cheap).
+      if (!this.#hooks.inband()) this.#brokerOffers = false;
       await pc.setLocalDescription();
       this.#hooks.settled();
       await this.#hooks.sendDescription();

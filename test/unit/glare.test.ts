@@ -1,30 +1,36 @@
 import { expect } from '@open-wc/testing';
-import { OfferWaits, RECENT_ANNOUNCE_MS, glareDecision } from '../../src/glare.js';
+import { OfferWaits, RECENT_ANNOUNCE_MS, SIMULTANEOUS_MS, glareDecision } from '../../src/glare.js';
 
 const now = 1_000_000;
-const decide = (me: string, them: string, announcedAt: number, theirAnnounce: number) =>
-  glareDecision({ localId: me, remoteId: them, announcedAt, theirAnnounce, now });
+const decide = (announcedAt: number, theirAnnounce: number) => glareDecision({ announcedAt, theirAnnounce, now });
 
 describe('glare: who offers when two peers announce together', () => {
-  it('the earlier announcer offers and the later one waits, whichever id is greater', () => {
-    for (const [a, b] of [['a', 'b'], ['b', 'a']]) {
-      // a announced at now-100, b at now-50: each sees the other's announce.
-      expect(decide(a, b, now - 100, now - 50), `${a} (earlier)`).to.equal('offer');
-      expect(decide(b, a, now - 50, now - 100), `${b} (later)`).to.equal('wait');
+  it('of announces further apart than SIMULTANEOUS_MS, the earlier announcer offers and the later one waits', () => {
+    const earlier = now - 200 - SIMULTANEOUS_MS;
+    const later = now - 200;
+    expect(decide(earlier, later), 'earlier').to.equal('offer');
+    expect(decide(later, earlier), 'later').to.equal('wait');
+  });
+
+  it('of simultaneous announces both sides offer: either may have subscribed too late to hear the other', () => {
+    for (const gap of [0, 1, 15, SIMULTANEOUS_MS - 1]) {
+      const a = decide(now - 1000, now - 1000 + gap);
+      const b = decide(now - 1000 + gap, now - 1000);
+      expect([a, b], `gap ${gap} ms`).to.deep.equal(['offer', 'offer']);
     }
   });
 
-  it('exactly one side offers for any pair of announce times (ties broken by id)', () => {
-    for (const [ta, tb] of [[0, 1], [5, 5], [7, 3]]) {
-      const a = decide('a', 'b', now - 100 + ta, now - 100 + tb);
-      const b = decide('b', 'a', now - 100 + tb, now - 100 + ta);
-      expect([a, b].filter((d) => d === 'offer'), `times ${ta}/${tb}`).to.have.length(1);
+  it('exactly one side offers for announces that can be ordered', () => {
+    for (const gap of [SIMULTANEOUS_MS, SIMULTANEOUS_MS + 1, 2000]) {
+      const a = decide(now - 2500, now - 2500 + gap);
+      const b = decide(now - 2500 + gap, now - 2500);
+      expect([a, b].filter((d) => d === 'offer'), `gap ${gap} ms`).to.have.length(1);
     }
   });
 
   it('a newcomer is called at once when our own announce is old or never happened', () => {
-    expect(decide('b', 'a', now - RECENT_ANNOUNCE_MS, now - RECENT_ANNOUNCE_MS - 10)).to.equal('offer');
-    expect(decide('b', 'a', 0, now - 10)).to.equal('offer');
+    expect(decide(now - RECENT_ANNOUNCE_MS, now - RECENT_ANNOUNCE_MS - 10 - SIMULTANEOUS_MS)).to.equal('offer');
+    expect(decide(0, now - 10)).to.equal('offer');
   });
 
   it('a wait ends without an offer when the other side connected, or when a newer wait replaces it; with an offer after the fallback', async () => {

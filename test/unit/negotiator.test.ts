@@ -133,6 +133,20 @@ describe('negotiator (perfect negotiation)', () => {
     expect([...polite.errors, ...impolite.errors]).to.deep.equal([]);
   });
 
+  it('after answering a colliding broker offer, the polite side makes no broker offer of its own again (Chromium fires negotiationneeded after the rollback)', async () => {
+    const { polite, impolite } = pair();
+    polite.negotiator.negotiationNeeded();
+    impolite.negotiator.negotiationNeeded();
+    await until(() => impolite.pc.log.includes('remote answer') && stable(polite, impolite), 'glare settled');
+    polite.negotiator.negotiationNeeded();
+    await wait(30);
+    expect(polite.pc.log).to.deep.equal(['local offer', 'rollback', 'remote offer', 'local answer']);
+    // In-band (channel 0 open) negotiation goes on as usual: the polite side asks for an offer.
+    polite.inband = true;
+    polite.negotiator.negotiationNeeded();
+    await until(() => polite.requests.length === 1, 'a Negotiate request in-band');
+  });
+
   it('the side that is not the first offerer makes no broker offer, until an ICE restart allows one', async () => {
     const answerer = side('answerer', false, false);
     answerer.negotiator.negotiationNeeded();
