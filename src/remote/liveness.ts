@@ -66,6 +66,8 @@ export class Liveness {
   /** The traffic counter when it was last seen to change during a silence (-1: no stats), when the previous check ran, and whether stats are being read. */
   #baseline: { traffic: number; at: number } | undefined;
   #lastCheck = 0;
+  /** Milliseconds between heartbeat ticks (and so between traffic checks). */
+  #tickMs = 0;
   #checking = false;
   #disposed = false;
 
@@ -142,7 +144,8 @@ export class Liveness {
   /** Starts the heartbeat, checked twice per interval so a silent peer is noticed soon after the timeout. */
   startHeartbeat(): void {
     if (this.#state === 'closed' || this.#heartbeat !== undefined) return;
-    this.#heartbeat = setInterval(() => this.#tick(), Math.max(50, this.#hooks.heartbeatInterval / 2));
+    this.#tickMs = Math.max(50, this.#hooks.heartbeatInterval / 2);
+    this.#heartbeat = setInterval(() => this.#tick(), this.#tickMs);
   }
 
   /** Maps the transport's `connectionState` onto ours. */
@@ -203,7 +206,10 @@ export class Liveness {
     if (this.#state === 'closed') return;
     const now = Date.now();
     const timeout = this.#hooks.heartbeatTimeout;
-    const stalled = now - this.#lastCheck > timeout / 2; // this page did not run meanwhile
+    // This page did not run meanwhile: a check came half a timeout later than its tick was due.
+    // (Not merely late: where the tick interval nears timeout / 2, a loaded page would reset the
+    // baseline on every check and never end.) No traffic to read (transport closed): no excuse.
+    const stalled = traffic >= 0 && now - this.#lastCheck > this.#tickMs + timeout / 2;
     this.#lastCheck = now;
     const baseline = this.#baseline;
     if (baseline !== undefined && traffic > baseline.traffic) return this.heard();

@@ -146,6 +146,27 @@ describe('liveness', () => {
     expect(record.ended).to.deep.equal(['vanished']);
   });
 
+  it('on a loaded page whose every tick runs late, a silent peer still ends (lateness is not a stall)', async () => {
+    const { l, record } = liveness({ heartbeatTimeout: 100 });
+    record.inbandOpened = true;
+    record.transport = 'connected';
+    l.start();
+    l.startHeartbeat();
+    // Other work holds the main thread 40 ms at a time: every 50 ms tick comes up to 40 ms late.
+    const load = setInterval(() => {
+      const until = Date.now() + 40;
+      while (Date.now() < until) {
+        // busy
+      }
+    }, 5);
+    try {
+      await until(() => record.ended.length > 0, 'the end of a silent peer on a loaded page', 3000);
+    } finally {
+      clearInterval(load);
+    }
+    expect(record.ended).to.deep.equal(['vanished']);
+  });
+
   it('a silent peer on a disconnected transport is kept while its traffic arrives (ICE rides it out), and ends once it stops', async () => {
     const { l, record } = liveness({ heartbeatTimeout: 100 });
     record.inbandOpened = true;
