@@ -10,7 +10,7 @@ const GATHER_CAP_MS = 1500;
  * Host candidates come within a few milliseconds of each other; waiting the
  * whole candidate debounce here only delays every connection.
  */
-const GATHER_QUIET_MS = 15;
+const GATHER_QUIET_MS = 5;
 
 export interface CandidateHooks {
   /** Milliseconds local candidates are batched before they leave. */

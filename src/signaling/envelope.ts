@@ -37,8 +37,12 @@ export const TAG_BYTES = 16;
 /** Largest envelope accepted or produced. */
 export const MAX_ENVELOPE_BYTES = 65536;
 
-/** Below this, deflate never wins on our messages: skip the attempt. */
-const COMPRESS_MIN_BYTES = 48;
+/**
+ * Below this, deflate gains a few bytes at most (compact descriptions, candidate batches:
+ * `npm run bench:codec`) and the stream compressor's round trip costs milliseconds on
+ * the critical path of every connection: skip the attempt.
+ */
+const COMPRESS_MIN_BYTES = 200;
 
 export interface EnvelopeOptions {
   identity: Identity;
