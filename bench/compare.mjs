@@ -14,7 +14,8 @@
 // BENCH_TRACE_RUNS (runs per traced join, default 3), BENCH_TRACES (which traces: 2,2v,6; default all),
 // BENCH_BASE (a git ref: Peerix at that commit runs beside this tree as `peerix-base`),
 // BENCH_SLOW_DUMP (ms: a mesh run slower than this writes its pages' steps and debug lines to bench/results/slow/),
-// BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener).
+// BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener),
+// BENCH_BROWSER (chromium, the default; firefox: Debian's Firefox ESR over WebDriver BiDi, sections mesh, video, trace, signaling, throughput).
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,6 +27,7 @@ import { startServerHost } from './lib/server-host.mjs';
 import { ROOT, buildPages, measureSizes } from './lib/build.mjs';
 import { renderMarkdown, renderSvg } from './lib/report.mjs';
 import { analyseRun, summariseRuns } from './lib/trace.mjs';
+import { launchFirefox, openPeerPage, waitInPage } from '../test/e2e/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SLOW_DUMP = Number(process.env.BENCH_SLOW_DUMP ?? 0);
@@ -34,6 +36,8 @@ const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
 const CPU_LIBS = (process.env.BENCH_CPU_LIBS ?? 'peerix,peerjs,simple-peer').split(',');
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const MQTT_VIA = process.env.BENCH_MQTT_VIA ?? 'tcp';
+const FIREFOX = (process.env.BENCH_BROWSER ?? 'chromium') === 'firefox';
+if (!FIREFOX && process.env.BENCH_BROWSER && process.env.BENCH_BROWSER !== 'chromium') throw new Error(`BENCH_BROWSER: chromium or firefox, not ${process.env.BENCH_BROWSER}`);
 const TRACE_RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 3);
 const RAW_WINDOW = (process.env.BENCH_RAW_WINDOW ?? '1048576,262144').split(',').map(Number);
 const BASE = process.env.BENCH_BASE;
@@ -47,7 +51,9 @@ const started = Date.now();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-const wants = (section) => (ONLY ? ONLY.has(section) : section !== 'sweep');
+// Firefox runs the sections that only need pages (sizes are the browser's business not; CPU reads Chromium's processes).
+const FIREFOX_SECTIONS = new Set(['mesh', 'video', 'trace', 'signaling', 'throughput']);
+const wants = (section) => (ONLY ? ONLY.has(section) : section !== 'sweep') && (!FIREFOX || FIREFOX_SECTIONS.has(section));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length, values: xs });
 const errorText = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 140);
@@ -102,15 +108,16 @@ await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
 cleanups.push(() => new Promise((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }));
 const base = `http://127.0.0.1:${http.address().port}`;
 
-requireBrowser(CHROMIUM_PATH, 'chromium');
-let browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+if (!FIREFOX) requireBrowser(CHROMIUM_PATH, 'chromium'); // launchFirefox() checks its own
+const launch = () => (FIREFOX ? launchFirefox() : chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs }));
+let browser = await launch();
 cleanups.push(() => browser.close());
-const browserVersion = browser.version();
+const browserVersion = `${FIREFOX ? 'Firefox' : 'Chromium'} ${await browser.version()}`;
 
 async function ensureBrowser() {
-  if (browser.isConnected()) return;
+  if (browser.isConnected?.() ?? browser.connected) return;
   log('browser gone: launching it again');
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs });
+  browser = await launch();
 }
 
 /** n pages of `lib`, one browser context each. */
@@ -120,12 +127,20 @@ async function openPages(lib, n, { debug = process.env.BENCH_DEBUG } = {}) {
   const close = () => Promise.all(contexts.map((c) => within(5000, c.close(), 'context close').catch(() => {})));
   try {
     const list = await Promise.all(Array.from({ length: n }, async (_, i) => {
-      const context = await browser.newContext({ permissions: ['camera'] });
-      contexts.push(context);
-      const page = await context.newPage();
+      const url = `${base}/bench/pages/index.html?lib=${lib}${debug ? `&debug=${encodeURIComponent(debug)}` : ''}`;
+      let page;
+      if (FIREFOX) {
+        // A window per page (a background tab is throttled), fake media by preference (test/browsers.mjs).
+        page = await openPeerPage(browser, url, { name: `${lib} ${i}` });
+        contexts.push({ close: page.peerixClose });
+      } else {
+        const context = await browser.newContext({ permissions: ['camera'] });
+        contexts.push(context);
+        page = await context.newPage();
+        await page.goto(url);
+      }
       page.on('console', (m) => { if (process.env.BENCH_CONSOLE) console.error(`[${lib} ${i}] ${m.type()}: ${m.text()}`); });
-      await page.goto(`${base}/bench/pages/index.html?lib=${lib}${debug ? `&debug=${encodeURIComponent(debug)}` : ''}`);
-      await page.waitForFunction(() => window.benchReady || window.benchError, null, { timeout: 15000 });
+      await waitInPage(page, () => window.benchReady || window.benchError, undefined, { timeout: 15000, message: 'the bench page' });
       const loadError = await page.evaluate(() => window.benchError);
       if (loadError) throw new Error(`page did not load: ${loadError}`);
       return page;
@@ -169,7 +184,7 @@ async function attempt(label, fn) {
 
 const results = {
   date: new Date().toISOString(),
-  browser: `Chromium ${browserVersion}`,
+  browser: browserVersion,
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? '?', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, netns: process.env.PEERIX_NETNS === '1' },
   settings: { base: BASE, runs: RUNS, throughputRuns: TPUT_RUNS, cpuSeconds: CPU_SECONDS, mqttVia: MQTT_VIA, rawWindow: RAW_WINDOW, serversRaised: servers.raised },
   mesh: {}, video: {}, trace: {}, sweep: null, signaling: {}, idle: {}, throughput: {}, sizes: [], cpu: {},
