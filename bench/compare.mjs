@@ -51,7 +51,7 @@ const started = Date.now();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s]`, ...a);
-// Firefox runs the sections that only need pages (sizes are the browser's business not; CPU reads Chromium's processes).
+// Firefox runs the sections that only drive pages: sizes need no browser, and CPU reads Chromium's processes.
 const FIREFOX_SECTIONS = new Set(['mesh', 'video', 'trace', 'signaling', 'throughput']);
 const wants = (section) => (ONLY ? ONLY.has(section) : section !== 'sweep') && (!FIREFOX || FIREFOX_SECTIONS.has(section));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
