@@ -154,8 +154,8 @@ describe('liveness', () => {
     l.startHeartbeat();
     // Other work holds the main thread 40 ms at a time: every 50 ms tick comes up to 40 ms late.
     const load = setInterval(() => {
-      const until = Date.now() + 40;
-      while (Date.now() < until) {
+      const busyUntil = Date.now() + 40;
+      while (Date.now() < busyUntil) {
         // busy
       }
     }, 5);
