@@ -15,7 +15,8 @@
 // BENCH_BASE (a git ref: Peerix at that commit runs beside this tree as `peerix-base`),
 // BENCH_SLOW_DUMP (ms: a mesh run slower than this writes its pages' steps and debug lines to bench/results/slow/),
 // BENCH_MQTT_VIA (tcp: proxy → Mosquitto's plain listener, the default; ws: → its WebSocket listener),
-// BENCH_BROWSER (chromium, the default; firefox: Debian's Firefox ESR over WebDriver BiDi, sections mesh, video, trace, signaling, throughput).
+// BENCH_BROWSER (chromium, the default; firefox: Debian's Firefox ESR over WebDriver BiDi, sections mesh, video, trace, signaling, throughput),
+// BENCH_PROFILE (1: every mesh run writes a CPU profile per page, from join to mesh, to bench/results/slow/; Chromium only).
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -31,6 +32,7 @@ import { launchFirefox, openPeerPage, waitInPage } from '../test/e2e/harness.mjs
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SLOW_DUMP = Number(process.env.BENCH_SLOW_DUMP ?? 0);
+const PROFILE = process.env.BENCH_PROFILE === '1';
 const TPUT_RUNS = Number(process.env.BENCH_TPUT_RUNS ?? 3);
 const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
 const CPU_LIBS = (process.env.BENCH_CPU_LIBS ?? 'peerix,peerjs,simple-peer').split(',');
@@ -195,6 +197,7 @@ async function meshRun(lib, n, { video = false } = {}) {
   const { pages: list, close } = await openPages(lib, n);
   try {
     const name = room();
+    const profilers = PROFILE && !FIREFOX ? await Promise.all(list.map(startProfiler)) : [];
     await Promise.all(list.map((p, i) => join(p, { room: name, n, index: i, urls, video })));
     const statuses = await until(list, video
       ? (s) => s.every((x) => Object.keys(x.firstFrame).length >= n - 1)
@@ -202,11 +205,35 @@ async function meshRun(lib, n, { video = false } = {}) {
     const t0 = Math.min(...statuses.map((s) => s.t0));
     const t1 = Math.max(...statuses.map((s) => (video ? Math.max(...Object.values(s.firstFrame)) : s.t1)));
     if (SLOW_DUMP && t1 - t0 > SLOW_DUMP) await dumpSlowRun(lib, n, list, t0, t1);
+    if (profilers.length) await saveProfiles(lib, n, profilers, statuses, t0);
     return t1 - t0;
   } finally {
     await list.map((p) => p.evaluate(() => window.bench.leave()).catch(() => {})).reduce((a, b) => a.then(() => b), Promise.resolve());
     await close();
   }
+}
+
+/** BENCH_PROFILE: a sampling CPU profile of one page (Chrome DevTools Protocol), started before its join. */
+async function startProfiler(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return cdp;
+}
+
+/** Writes each page's profile (open in DevTools, or `node bench/lib/profile-summary.mjs FILE`), with the run's clock. */
+async function saveProfiles(lib, n, profilers, statuses, t0) {
+  const dir = joinPath(ROOT, 'bench/results/slow');
+  mkdirSync(dir, { recursive: true });
+  const stamp = Date.now();
+  await Promise.all(profilers.map(async (cdp, i) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.detach();
+    const file = joinPath(dir, `${lib}-n${n}-${stamp}-page${i}.cpuprofile`);
+    writeFileSync(file, JSON.stringify({ ...profile, peerixBench: { t0, pageT0: statuses[i].t0, t1: statuses[i].t1 } }));
+  }));
+  log(`profiles of ${profilers.length} pages written to ${dir}/${lib}-n${n}-${stamp}-page*.cpuprofile`);
 }
 
 /** A run slower than BENCH_SLOW_DUMP ms: every page's steps and debug lines (BENCH_DEBUG) go to bench/results/slow/. */
@@ -219,35 +246,43 @@ async function dumpSlowRun(lib, n, list, t0, t1) {
   log(`slow run (${Math.round(t1 - t0)} ms) written to ${file}`);
 }
 
-/** `runs` fresh runs; a failed run is counted and reported, the others still give figures. */
-async function measureRuns(lib, n, runs, options) {
-  const times = [];
-  const failures = [];
+/**
+ * `runs` fresh runs of every library in `libs`, interleaved (run 1 of each, then run 2 …) so
+ * that the machine's load drifting over minutes does not favour whichever library runs
+ * first. A failed run is counted and reported, the others still give figures.
+ */
+async function measureInterleaved(libs, n, runs, options) {
+  const times = Object.fromEntries(libs.map((lib) => [lib, []]));
+  const failures = Object.fromEntries(libs.map((lib) => [lib, []]));
   for (let i = 0; i < runs; i++) {
-    try {
-      times.push(await within(60000, meshRun(lib, n, options), `${lib} N=${n}`));
-    } catch (error) {
-      failures.push(errorText(error));
-      log(`  run ${i + 1} of ${lib} N=${n}${options?.video ? ' video' : ''} failed: ${errorText(error)}`);
+    for (const lib of libs) {
+      try {
+        times[lib].push(await within(60000, meshRun(lib, n, options), `${lib} N=${n}`));
+      } catch (error) {
+        failures[lib].push(errorText(error));
+        log(`  run ${i + 1} of ${lib} N=${n}${options?.video ? ' video' : ''} failed: ${errorText(error)}`);
+      }
     }
   }
-  if (!times.length) throw new Error(`all ${runs} runs failed: ${failures[0]}`);
-  return { ...summary(times), failures };
+  return Object.fromEntries(libs.map((lib) => {
+    if (!times[lib].length) {
+      log(`mesh ${lib} N=${n}: failed: all ${runs} runs failed`);
+      return [lib, { failed: `all ${runs} runs failed: ${failures[lib][0]}` }];
+    }
+    return [lib, { ...summary(times[lib]), failures: failures[lib] }];
+  }));
 }
 
 if (wants('mesh')) {
   for (const n of MESH_SIZES) {
-    for (const lib of LIBS) {
-      log(`mesh: ${lib} N=${n} × ${RUNS}`);
-      (results.mesh[lib] ??= {})[n] = await attempt(`mesh ${lib} N=${n}`, () => measureRuns(lib, n, RUNS));
-    }
+    log(`mesh: N=${n} × ${RUNS}, ${LIBS.join(', ')} interleaved`);
+    const byLib = await measureInterleaved(LIBS, n, RUNS);
+    for (const lib of LIBS) (results.mesh[lib] ??= {})[n] = byLib[lib];
   }
 }
 if (wants('video')) {
-  for (const lib of LIBS) {
-    log(`first video frame: ${lib} × ${RUNS}`);
-    results.video[lib] = await attempt(`video ${lib}`, () => measureRuns(lib, 2, RUNS, { video: true }));
-  }
+  log(`first video frame: × ${RUNS}, ${LIBS.join(', ')} interleaved`);
+  results.video = await measureInterleaved(LIBS, 2, RUNS, { video: true });
 }
 
 // ─────────────────────────── per-step trace of one join ───────────────────────────
