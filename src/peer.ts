@@ -292,7 +292,9 @@ export class Peer extends Emitter<PeerEvents> {
         return peer.#metadata;
       },
       get rtcConfiguration(): RTCConfiguration {
-        const config: RTCConfiguration = { iceServers: options.iceServers ?? [] };
+        // max-bundle: media added in-band rides the data channel's transport; with the default
+        // policy Firefox gathered and checked a transport of its own for each new m-line.
+        const config: RTCConfiguration = { iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' };
         if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
         return config;
       },

@@ -330,7 +330,7 @@ export class RemotePeer extends Emitter<PeerEvents> {
       case 'Leave':
         return this.dispose('left');
       case 'Negotiate':
-        return this.#negotiator.onRequest(message.audio, message.video);
+        return this.#negotiator.onRequest(message.audio, message.video, message.seen);
       case 'MediaRequest':
         return this.#local.requested(message.label, wantOf(message));
       default:

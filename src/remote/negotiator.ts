@@ -10,6 +10,14 @@ export type NegotiatingConnection = Pick<
   'signalingState' | 'localDescription' | 'remoteDescription' | 'setLocalDescription' | 'setRemoteDescription' | 'getTransceivers' | 'addTransceiver'
 >;
 
+/** A polite side's `Negotiate`: the m-lines its new tracks need, and the remote description it had then. */
+export interface OfferRequest {
+  audio: number;
+  video: number;
+  /** The `o=` session id and version of the asker's remote description (absent from peers before 0.5). */
+  seen?: string;
+}
+
 export interface NegotiatorHooks {
   readonly connection: NegotiatingConnection;
   readonly peerId: string;
@@ -18,8 +26,8 @@ export interface NegotiatorHooks {
   readonly maxTransceivers: number;
   /** True while signaling goes in-band (see SignalPath.inband). */
   inband(): boolean;
-  /** Polite side, in-band: asks the impolite side for an offer with room for these new tracks. */
-  request(kinds: { audio: number; video: number }): void;
+  /** Polite side, in-band: asks the impolite side for an offer with room for its new tracks. */
+  request(ask: OfferRequest): void;
   /** Sends the local description just set (the signal path picks the route). */
   sendDescription(): Promise<void>;
   /** A description left or was applied: the connection is under way. */
@@ -49,6 +57,10 @@ export class Negotiator {
   #settingRemoteAnswer = false;
   /** An offer was asked for while a round was in progress. */
   #offerRequested = false;
+  /** Polite side: the last request sent, so the same one is not sent twice for one description. */
+  #lastAsk = '';
+  /** Impolite side: the request waiting for its turn. */
+  #request: OfferRequest | undefined;
   /** Offers may go through the broker (the first one, an ICE restart) until the in-band path opens. */
   #brokerOffers: boolean;
   #disposed = false;
@@ -73,6 +85,7 @@ export class Negotiator {
 
   /** `negotiationneeded`: offer (or, polite and in-band, ask for an offer). */
   negotiationNeeded(): void {
+    debug('negotiation needed with', this.#hooks.peerId.slice(0, 8), 'while', this.#hooks.connection.signalingState);
     this.enqueue(() => this.#negotiate());
   }
 
@@ -91,21 +104,55 @@ export class Negotiator {
     this.enqueue(() => this.#onDescription(typeof description === 'function' ? description() : description));
   }
 
-  /** Impolite side: the polite side needs an offer, with room for its new tracks. */
-  onRequest(audio: number, video: number): void {
-    const { connection: pc, peerId, maxTransceivers: max } = this.#hooks;
+  /**
+   * Impolite side: the polite side needs an offer, with room for its new tracks. Taken in
+   * turn: a request sent before the polite side saw our latest description (`seen` differs)
+   * is dropped, as that description may already carry m-lines its tracks take (JSEP
+   * associates them when the offer is applied); the polite side asks again after applying
+   * it if tracks are still without an m-line. Serving such a request cost a second round
+   * with an m-line nobody used.
+   */
+  onRequest(audio: number, video: number, seen?: string): void {
+    const { connection: pc, peerId } = this.#hooks;
     if (this.#hooks.polite) {
       this.#hooks.error(new PeerixError('ERR_UNEXPECTED', 'a Negotiate request from the impolite side', { peerId }));
       return;
     }
-    if (pc.getTransceivers().length + audio + video > max) {
+    // A request states all the asker needs: the latest one waiting replaces the one before,
+    // so a flood of requests holds one task, not one each.
+    const waiting = this.#request !== undefined;
+    this.#request = { audio, video, seen };
+    if (waiting) return;
+    this.enqueue(async () => {
+      const request = this.#request!;
+      this.#request = undefined;
+      if (request.seen !== undefined && request.seen !== sdpOrigin(pc.localDescription?.sdp)) {
+        return debug('request of', peerId.slice(0, 8), 'predates our last description: dropped');
+      }
+      this.#makeRoom(request.audio, request.video);
+      if (request.audio + request.video === 0) await this.#negotiate(true);
+    });
+  }
+
+  /**
+   * Recvonly m-lines for a request, less our own transceivers that can receive and have no
+   * m-line yet: our next offer carries those too, and the polite side's tracks take them.
+   */
+  #makeRoom(audio: number, video: number): void {
+    const { connection: pc, peerId, maxTransceivers: max } = this.#hooks;
+    const wanted = { audio, video };
+    for (const t of pc.getTransceivers()) {
+      const kind = t.receiver.track.kind;
+      const receives = t.direction === 'sendrecv' || t.direction === 'recvonly';
+      if (t.mid === null && receives && (kind === 'audio' || kind === 'video') && wanted[kind] > 0) wanted[kind]--;
+    }
+    if (pc.getTransceivers().length + wanted.audio + wanted.video > max) {
       this.#hooks.error(new PeerixError('ERR_LIMIT', `${peerId} asked for more than ${max} transceivers: refused`, { peerId }));
       return;
     }
-    for (let i = 0; i < audio; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
-    for (let i = 0; i < video; i++) pc.addTransceiver('video', { direction: 'recvonly' });
-    // New transceivers fire negotiationneeded by themselves; a direction change needs asking.
-    if (audio + video === 0) this.enqueue(() => this.#negotiate(true));
+    // New transceivers fire negotiationneeded by themselves; a direction change is offered by onRequest.
+    for (let i = 0; i < wanted.audio; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+    for (let i = 0; i < wanted.video; i++) pc.addTransceiver('video', { direction: 'recvonly' });
   }
 
   dispose(): void {
@@ -116,10 +163,7 @@ export class Negotiator {
     if (this.#disposed) return;
     const pc = this.#hooks.connection;
     if (this.#hooks.inband()) {
-      if (this.#hooks.polite) {
-        this.#hooks.request(this.#unassociatedKinds());
-        return;
-      }
+      if (this.#hooks.polite) return this.#ask(true);
     } else if (!this.#brokerOffers) {
       return;
     }
@@ -136,6 +180,24 @@ export class Negotiator {
     } finally {
       this.#makingOffer = false;
     }
+  }
+
+  /**
+   * Polite side, in-band: asks for an offer, once per remote description. Not while an offer
+   * is being applied: it may give our tracks their m-lines, and the answer path asks after it.
+   * `always`: also when no track lacks an m-line (negotiationneeded for a direction change).
+   */
+  #ask(always: boolean): void {
+    const pc = this.#hooks.connection;
+    if (pc.signalingState !== 'stable') return;
+    const kinds = this.#unassociatedKinds();
+    if (!always && kinds.audio + kinds.video === 0) return;
+    const seen = sdpOrigin(pc.remoteDescription?.sdp);
+    const key = `${seen} ${kinds.audio} ${kinds.video}`;
+    if (key === this.#lastAsk) return;
+    this.#lastAsk = key;
+    debug('asks', this.#hooks.peerId.slice(0, 8), `for an offer (${kinds.audio} audio, ${kinds.video} video m-lines)`);
+    this.#hooks.request(seen === undefined ? kinds : { ...kinds, seen });
   }
 
   /** Local transceivers with a track but no m-line yet, by kind. */
@@ -192,6 +254,8 @@ export class Negotiator {
       await pc.setLocalDescription();
       this.#hooks.settled();
       await this.#hooks.sendDescription();
+      // Tracks the offer gave no m-line to still need one (negotiationneeded may not fire again).
+      if (this.#hooks.polite && this.#hooks.inband()) this.#ask(false);
       return;
     }
     // currentDirection is only settled once the round is complete (stable).

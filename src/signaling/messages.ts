@@ -130,7 +130,7 @@ export type SignalMessage =
    * The polite side asks the impolite side to offer (in-band, only the impolite
    * side offers), with how many m-lines of each kind it needs for new tracks.
    */
-  | { kind: 'Negotiate'; audio: number; video: number }
+  | { kind: 'Negotiate'; audio: number; video: number; seen?: string }
   /**
    * A receiver asks for less of the stream it knows as `label`, on this connection only:
    * `off` pauses its video, `maxHeight` caps its height; neither lifts the request.

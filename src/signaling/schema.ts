@@ -76,6 +76,8 @@ export function isEnumValue<V extends string>(type: EnumType<V>, value: unknown)
 
 /** ICE foundations: 1–32 ice-chars (RFC 8839). */
 export const FOUNDATION = /^[A-Za-z0-9+/]{1,32}$/;
+/** An SDP `o=` line's session id and version (sdp.ts `sdpOrigin`): decimals of up to 20 digits. */
+const ORIGIN = /^\d{1,20} \d{1,20}$/;
 /** Candidate addresses: IPv4, IPv6 (hex, no zone) or a host name such as an mDNS `<uuid>.local`. */
 export const ADDRESS = /^[A-Za-z0-9._:-]{1,255}$/;
 
@@ -230,7 +232,7 @@ export const MESSAGES = {
   Ping: message('Ping', [time]),
   Pong: message('Pong', [time]),
   Leave: message('Leave', []),
-  Negotiate: message('Negotiate', [count(1, 'audio'), count(2, 'video')]),
+  Negotiate: message('Negotiate', [count(1, 'audio'), count(2, 'video'), field(3, 'seen', string(48, ORIGIN), 'optional')]),
   MediaRequest: message('MediaRequest', [label, field(2, 'off', BOOL, 'flag'), field(3, 'maxHeight', uint(16384, 1), 'optional')]),
 } as const satisfies Record<KindName, MessageSpec>;
 

@@ -107,6 +107,10 @@ describe('media', () => {
     this.timeout(30000);
     const [a, b] = makePeers(2, new MemoryDriver()) as [Peer, Peer];
     await formMesh([a, b], room());
+    // max-bundle: media added later rides the data channel's transport, nothing new is gathered
+    // (with the default policy Firefox gathered and checked a transport per new m-line).
+    const gathered: string[] = [];
+    for (const [p, q] of [[a, b], [b, a]] as const) remoteOf(p, q).connection.addEventListener('icecandidate', ({ candidate }) => candidate?.candidate && gathered.push(candidate.candidate));
     const labels: string[] = [];
     a.on('stream:add', ({ label }) => labels.push(`a:${label}`));
     b.on('stream:add', ({ label }) => labels.push(`b:${label}`));
@@ -119,6 +123,15 @@ describe('media', () => {
     const pcA = remoteOf(a, b).connection;
     await until(() => pcA.signalingState === 'stable', 'stable');
     expect(pcA.getReceivers().filter((r) => r.track.readyState === 'live').length).to.be.at.least(2);
+    // The polite side's request crossed the impolite side's offer, whose m-lines its tracks
+    // took: no spare recvonly m-lines, no second round (an audio and a video m-line each way).
+    const pcB = remoteOf(b, a).connection;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const pc of [pcA, pcB]) {
+      expect(pc.signalingState).to.equal('stable');
+      expect(pc.getTransceivers().map((t) => `${t.receiver.track.kind} ${t.currentDirection}`).sort()).to.deep.equal(['audio sendrecv', 'video sendrecv']);
+    }
+    expect(gathered).to.deep.equal([]);
     [...sa.getTracks(), ...sb.getTracks()].forEach((t) => t.stop());
     await leaveAll([a, b]);
   });

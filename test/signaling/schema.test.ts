@@ -10,7 +10,8 @@ type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const int = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 
-const TEXT = ['', 'a', 'chat', 'Ωμέγα', '🎉 x', '\uFEFFbom', 'x'.repeat(300), 'é'.repeat(1000)];
+// The last three are SDP origins (Negotiate's `seen`).
+const TEXT = ['', 'a', 'chat', 'Ωμέγα', '🎉 x', '\uFEFFbom', 'x'.repeat(300), 'é'.repeat(1000), '0 0', '4611731400430051336 2', '18446744073709551615 18446744073709551615'];
 const ADDRESSES = ['198.18.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', 'fe80::1:2:3:4', '2001:db8::1:0:0:1', '01.2.3.4', '2001:DB8::1', 'a1b2c3.local', 'x'];
 const FOUNDATIONS = ['0', '1', '4294967295', '4294967296', '01', 'a1b2', 'Zz+/', 'x'.repeat(32)];
 const CREDENTIALS = ['8f3a1c2b', '0123456789abcdef0123456789abcdef', 'ab', 'abc', 'ABCD', 'Ab+/', 'f'.repeat(256), 'abcdefghijklmnopqrstuvwx'];

@@ -4,7 +4,7 @@
 // the engine suites exercise in real browsers.
 import { expect } from '@open-wc/testing';
 import { PeerixError } from '../../src/errors.js';
-import { Negotiator, type NegotiatingConnection } from '../../src/remote/negotiator.js';
+import { Negotiator, type NegotiatingConnection, type OfferRequest } from '../../src/remote/negotiator.js';
 import { until, wait } from './wait.js';
 
 
@@ -14,14 +14,18 @@ interface FakeTransceiver {
   direction: RTCRtpTransceiverDirection;
   currentDirection: RTCRtpTransceiverDirection | null;
   sender: { track: { kind: string } | null };
+  receiver: { track: { kind: string } };
 }
 
 /** The signaling state machine of RTCPeerConnection (JSEP), asynchronous like the real one; `log` records each step. */
 class ScriptedConnection {
   signalingState: RTCSignalingState = 'stable';
   localDescription: RTCSessionDescriptionInit | null = null;
+  remoteDescription: RTCSessionDescriptionInit | null = null;
   transceivers: FakeTransceiver[] = [];
   log: string[] = [];
+  #version = 0;
+  #mids = 0;
 
   async setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> {
     await Promise.resolve();
@@ -36,6 +40,8 @@ class ScriptedConnection {
       throw new DOMException(`offer in ${this.signalingState}`, 'InvalidStateError');
     }
     this.signalingState = type === 'answer' ? 'stable' : 'have-local-offer';
+    // An offer gives every transceiver its m-line (JSEP); an answer mirrors the offer's.
+    if (type === 'offer') for (const t of this.transceivers) t.mid ??= String(++this.#mids);
     this.localDescription = { type, sdp: this.#sdp() };
     this.log.push(`local ${type}`);
   }
@@ -45,11 +51,24 @@ class ScriptedConnection {
     if (description.type === 'offer') {
       if (this.signalingState !== 'stable') throw new DOMException(`remote offer in ${this.signalingState}`, 'InvalidStateError');
       this.signalingState = 'have-remote-offer';
+      this.#associate(description.sdp ?? '');
     } else {
       if (this.signalingState !== 'have-local-offer') throw new DOMException(`remote answer in ${this.signalingState}`, 'InvalidStateError');
       this.signalingState = 'stable';
     }
+    this.remoteDescription = description;
     this.log.push(`remote ${description.type}`);
+  }
+
+  /** JSEP on a remote offer: each new media m-line takes a free local transceiver of its kind, or a new recvonly one. */
+  #associate(sdp: string): void {
+    const kinds = [...sdp.matchAll(/^m=(audio|video) /gm)].map((m) => m[1] as 'audio' | 'video');
+    const taken = this.transceivers.filter((t) => t.mid !== null).length;
+    for (const kind of kinds.slice(taken)) {
+      const free = this.transceivers.find((t) => t.mid === null && t.kind === kind);
+      const t = free ?? this.addTransceiver(kind, { direction: 'recvonly' });
+      t.mid = String(++this.#mids);
+    }
   }
 
   getTransceivers(): FakeTransceiver[] {
@@ -57,13 +76,14 @@ class ScriptedConnection {
   }
 
   addTransceiver(kind: 'audio' | 'video', init: RTCRtpTransceiverInit = {}): FakeTransceiver {
-    const t: FakeTransceiver = { mid: null, kind, direction: init.direction ?? 'sendrecv', currentDirection: null, sender: { track: null } };
+    const t: FakeTransceiver = { mid: null, kind, direction: init.direction ?? 'sendrecv', currentDirection: null, sender: { track: null }, receiver: { track: { kind } } };
     this.transceivers.push(t);
     return t;
   }
 
   #sdp(): string {
-    return ['v=0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', ...this.transceivers.map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96`)].join('\r\n') + '\r\n';
+    const media = this.transceivers.filter((t) => t.mid !== null).map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96`);
+    return ['v=0', `o=- 7 ${++this.#version} IN IP4 0.0.0.0`, 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', ...media].join('\r\n') + '\r\n';
   }
 }
 
@@ -71,7 +91,7 @@ interface Side {
   pc: ScriptedConnection;
   negotiator: Negotiator;
   errors: PeerixError[];
-  requests: { audio: number; video: number }[];
+  requests: OfferRequest[];
   inband: boolean;
   peer: Side | null;
 }
@@ -174,10 +194,65 @@ describe('negotiator (perfect negotiation)', () => {
     const impolite = side('impolite', false, false, 4);
     impolite.inband = true;
     impolite.negotiator.onRequest(1, 2);
+    await until(() => impolite.pc.transceivers.length === 3, 'room for the request');
     expect(impolite.pc.transceivers.map((t) => [t.kind, t.direction])).to.deep.equal([['audio', 'recvonly'], ['video', 'recvonly'], ['video', 'recvonly']]);
-    impolite.negotiator.onRequest(1, 1); // 3 + 2 > 4
+    // Requests count all the asker's tracks without an m-line: 1 audio and 2 video are there already.
+    impolite.negotiator.onRequest(1, 2);
+    await wait(20);
+    expect(impolite.pc.transceivers).to.have.length(3);
+    impolite.negotiator.onRequest(2, 3); // 3 + 2 > 4
+    await until(() => impolite.errors.length === 1, 'the refusal');
     expect(impolite.pc.transceivers).to.have.length(3);
     expect(impolite.errors.map((e) => e.code)).to.deep.equal(['ERR_LIMIT']);
+  });
+
+  it('a request sent before the polite side applied our latest offer is dropped; the polite side asks again for what that offer did not give', async () => {
+    const { polite, impolite } = pair();
+    impolite.negotiator.negotiationNeeded(); // the first round: the data m-line only
+    await until(() => stable(polite, impolite) && polite.pc.remoteDescription !== null, 'the first round');
+    polite.inband = impolite.inband = true;
+    const firstOffer = '7 1';
+    // Both add video at once: the polite side asks for two m-lines while the impolite side offers its own.
+    for (let i = 0; i < 2; i++) polite.pc.addTransceiver('video').sender.track = { kind: 'video' };
+    polite.negotiator.negotiationNeeded();
+    await until(() => polite.requests.length === 1, 'the first request');
+    expect(polite.requests[0]).to.deep.equal({ audio: 0, video: 2, seen: firstOffer });
+    impolite.pc.addTransceiver('video').sender.track = { kind: 'video' };
+    impolite.negotiator.negotiationNeeded();
+    await until(() => impolite.pc.log.filter((step) => step === 'local offer').length === 2, 'the impolite offer');
+    impolite.negotiator.onRequest(0, 2, firstOffer); // crossed that offer: dropped
+    await until(() => stable(polite, impolite), 'the round of the impolite offer');
+    // The offer's video m-line took one of the polite tracks; the other is asked for, once.
+    await until(() => polite.requests.length === 2, 'the second request');
+    polite.negotiator.negotiationNeeded(); // negotiationneeded again: the same request is not sent twice
+    await wait(20);
+    expect(polite.requests).to.have.length(2);
+    expect(polite.requests[1]).to.deep.include({ audio: 0, video: 1 });
+    expect(impolite.pc.transceivers.map((t) => t.direction)).to.deep.equal(['sendrecv']);
+    const { audio, video, seen } = polite.requests[1]!;
+    impolite.negotiator.onRequest(audio, video, seen);
+    await until(() => impolite.pc.transceivers.length === 2, 'room for the second track');
+    expect(impolite.pc.transceivers.map((t) => t.direction)).to.deep.equal(['sendrecv', 'recvonly']);
+    expect(impolite.errors.concat(polite.errors)).to.deep.equal([]);
+  });
+
+  it('a request is served first by our own transceivers that have no m-line yet (the next offer carries them)', async () => {
+    const impolite = side('impolite', false, false, 8);
+    impolite.inband = true;
+    impolite.pc.addTransceiver('video').sender.track = { kind: 'video' }; // ours, sendrecv, not offered yet
+    impolite.pc.addTransceiver('audio', { direction: 'sendonly' }); // cannot receive: no room for theirs
+    impolite.negotiator.onRequest(1, 2);
+    await until(() => impolite.pc.transceivers.length === 4, 'room for the rest');
+    expect(impolite.pc.transceivers.map((t) => [t.kind, t.direction])).to.deep.equal([['video', 'sendrecv'], ['audio', 'sendonly'], ['audio', 'recvonly'], ['video', 'recvonly']]);
+  });
+
+  it('a flood of requests holds one task: the latest waiting request replaces the others', async () => {
+    const impolite = side('impolite', false, false, 64);
+    impolite.inband = true;
+    for (let i = 0; i < 1000; i++) impolite.negotiator.onRequest(0, (i % 3) + 1); // the last asks for 1
+    await until(() => impolite.pc.transceivers.length > 0, 'room for the latest request');
+    await wait(20);
+    expect(impolite.pc.transceivers.map((t) => t.direction)).to.deep.equal(['recvonly']);
   });
 
   it('a request reaching the polite side is refused with ERR_UNEXPECTED', () => {
