@@ -1,5 +1,8 @@
 import { Emitter } from '../emitter.js';
+import { createDebug } from '../debug.js';
 import { PeerixError } from '../errors.js';
+
+const debug = createDebug('peerix:driver');
 
 /**
  * A signaling message as the documented driver contract carries it: a plain
@@ -79,6 +82,7 @@ export abstract class Driver extends Emitter<DriverEvents> {
     this.#managesActive = true;
     if (this.#active === value) return;
     this.#active = value;
+    debug(this.constructor.name, value ? 'active' : 'inactive');
     this.emit('active', { active: value });
   }
 
