@@ -25,6 +25,7 @@ const NOTES: Record<string, string> = {
   'Description.sdp': 'full SDP text',
   'Ping.time': 'integer milliseconds; encoders round',
   'Pong.time': "the `Ping`'s time, echoed",
+  'Negotiate.seen': "`<session id> <version>` of the `o=` line of the asker's remote description, in decimals",
   'CompactDescription.sdp': 'full SDP text; when present, the description is this text and fields 3–15 are neither written nor required',
   'CompactDescription.fingerprint': 'the SHA-256 DTLS certificate fingerprint',
   'CompactDescription.sessionId': '`o=` session id',
