@@ -292,8 +292,7 @@ export class Peer extends Emitter<PeerEvents> {
         return peer.#metadata;
       },
       get rtcConfiguration(): RTCConfiguration {
-        // max-bundle: media added in-band rides the data channel's transport; with the default
-        // policy Firefox gathered and checked a transport of its own for each new m-line.
+        // max-bundle: in-band media rides channel 0's transport (Firefox made one per m-line).
         const config: RTCConfiguration = { iceServers: options.iceServers ?? [], bundlePolicy: 'max-bundle' };
         if (options.iceTransportPolicy) config.iceTransportPolicy = options.iceTransportPolicy;
         return config;
