@@ -46,6 +46,16 @@ function liveness(overrides: Partial<LivenessHooks> = {}) {
   return { l, record };
 }
 
+/** A connection with channel 0 open and heartbeats running, over a transport in `transport`. */
+function beating(overrides: Partial<LivenessHooks>, transport: RTCPeerConnectionState = 'connected') {
+  const made = liveness(overrides);
+  made.record.inbandOpened = true;
+  made.record.transport = transport;
+  made.l.start();
+  made.l.startHeartbeat();
+  return made;
+}
+
 describe('liveness', () => {
   it('maps the transport: connecting, then connected only once the in-band channel opened', () => {
     const { l, record } = liveness();
@@ -96,11 +106,7 @@ describe('liveness', () => {
   });
 
   it('a silent peer that still sends media (starved, not gone) is kept; once nothing arrives, it ends', async () => {
-    const { l, record } = liveness({ heartbeatTimeout: 100 });
-    record.inbandOpened = true;
-    record.transport = 'connected';
-    l.start();
-    l.startHeartbeat();
+    const { l, record } = beating({ heartbeatTimeout: 100 });
     // No pings heard, but bytes keep arriving on the connection (its camera still sends).
     const media = setInterval(() => (record.bytes += 1000), 10);
     await wait(500); // five heartbeat timeouts
@@ -112,11 +118,7 @@ describe('liveness', () => {
   });
 
   it('a starved peer whose traffic (ICE checks) comes only every 60 % of the timeout is kept: the flat window is longer than that gap', async () => {
-    const { l, record } = liveness({ heartbeatTimeout: 400 });
-    record.inbandOpened = true;
-    record.transport = 'connected';
-    l.start();
-    l.startHeartbeat();
+    const { l, record } = beating({ heartbeatTimeout: 400 });
     const checks = setInterval(() => (record.bytes += 100), 240); // as Chromium's 2.5 s between ICE checks, against the 4 s timeout
     await wait(2000); // five timeouts
     expect(record.ended).to.deep.equal([]);
@@ -126,11 +128,7 @@ describe('liveness', () => {
   });
 
   it('a stall of this page is not taken for the remote\'s silence: traffic that shows again soon after keeps the connection', async () => {
-    const { l, record } = liveness({ heartbeatTimeout: 400 });
-    record.inbandOpened = true;
-    record.transport = 'connected';
-    l.start();
-    l.startHeartbeat();
+    const { l, record } = beating({ heartbeatTimeout: 400 });
     // This page stalls past the timeout (no tick, nothing heard, no bytes counted) ...
     const stallEnds = Date.now() + 700;
     while (Date.now() < stallEnds) {
@@ -147,11 +145,7 @@ describe('liveness', () => {
   });
 
   it('on a loaded page whose every tick runs late, a silent peer still ends (lateness is not a stall)', async () => {
-    const { l, record } = liveness({ heartbeatTimeout: 100 });
-    record.inbandOpened = true;
-    record.transport = 'connected';
-    l.start();
-    l.startHeartbeat();
+    const { l, record } = beating({ heartbeatTimeout: 100 });
     // Other work holds the main thread 40 ms at a time: every 50 ms tick comes up to 40 ms late.
     const load = setInterval(() => {
       const busyUntil = Date.now() + 40;
@@ -168,11 +162,7 @@ describe('liveness', () => {
   });
 
   it('a silent peer on a disconnected transport is kept while its traffic arrives (ICE rides it out), and ends once it stops', async () => {
-    const { l, record } = liveness({ heartbeatTimeout: 100 });
-    record.inbandOpened = true;
-    record.transport = 'disconnected';
-    l.start();
-    l.startHeartbeat();
+    const { l, record } = beating({ heartbeatTimeout: 100 }, 'disconnected');
     const media = setInterval(() => (record.bytes += 1000), 10);
     await wait(400);
     expect(record.ended).to.deep.equal([]);
@@ -182,11 +172,7 @@ describe('liveness', () => {
   });
 
   it('a silent peer on a closed transport ends after the heartbeat timeout, whatever the stats say', async () => {
-    const { l, record } = liveness({ heartbeatTimeout: 100 });
-    record.inbandOpened = true;
-    record.transport = 'closed';
-    l.start();
-    l.startHeartbeat();
+    const { l, record } = beating({ heartbeatTimeout: 100 }, 'closed');
     const media = setInterval(() => (record.bytes += 1000), 10);
     await until(() => record.ended.length > 0, 'the heartbeat timeout');
     clearInterval(media);
