@@ -7,6 +7,14 @@
  * SIMULTANEOUS_MS of each other cannot be ordered that way: both offer, and
  * perfect negotiation settles the collision. Sender clocks differ a little: if
  * both end up waiting, the wait's fallback offers.
+ *
+ * A driver that echoes our own publishes in the one order every subscriber sees
+ * (`Driver.echoesInOrder`: one MQTT broker) orders announces exactly, however
+ * close: an announce delivered before the echo of ours was published first, so
+ * its sender sees ours after its own and offers; one delivered after the echo
+ * is ours to call. One offer per pair, simultaneous or not. Bridged brokers
+ * deliver a node's own publishes first, so two sides may both offer there, never
+ * both wait; the fallback covers a broker that breaks that.
  */
 
 /** Our own announce counts as "just now" for this long: beyond it the other is a newcomer we call. */
@@ -24,16 +32,41 @@ export const SIMULTANEOUS_MS = 500;
 export interface GlareInput {
   /** When we announced (our clock; 0: never). */
   announcedAt: number;
+  /** Whether the broker had echoed our announce when theirs was delivered (undefined: the driver does not echo in order). */
+  echoed?: boolean;
   /** The sender time of their announce (their clock). */
   theirAnnounce: number;
   now: number;
 }
 
 /** 'offer': we call now; 'wait': the other side calls us (we offer only if it does not, after a fallback). */
-export function glareDecision({ announcedAt, theirAnnounce, now }: GlareInput): 'offer' | 'wait' {
+export function glareDecision({ announcedAt, echoed, theirAnnounce, now }: GlareInput): 'offer' | 'wait' {
   if (!announcedAt || now - announcedAt >= RECENT_ANNOUNCE_MS) return 'offer';
+  if (echoed !== undefined) return echoed ? 'offer' : 'wait';
   if (Math.abs(theirAnnounce - announcedAt) < SIMULTANEOUS_MS) return 'offer';
   return theirAnnounce < announcedAt ? 'wait' : 'offer';
+}
+
+/** Our latest announce, and whether the broker echoed it yet (see the rule above). */
+export class OwnAnnounce {
+  #at = 0;
+  #echoed: boolean | undefined;
+
+  /** We announce now; `inOrder`: the driver echoes it in the broker's order. */
+  sent(inOrder: boolean): void {
+    this.#at = Date.now();
+    this.#echoed = inOrder ? false : undefined;
+  }
+
+  /** The broker delivered our latest announce back to us: announces delivered from now on came after it. */
+  echoed(): void {
+    if (this.#echoed === false) this.#echoed = true;
+  }
+
+  /** Where an announce delivered now stands against ours, for `glareDecision`. */
+  view(): Pick<GlareInput, 'announcedAt' | 'echoed'> {
+    return { announcedAt: this.#at, echoed: this.#echoed };
+  }
 }
 
 /**

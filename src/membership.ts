@@ -7,7 +7,7 @@ import { RemotePeer, type DisposeReason, type RemoteHost } from './remote-peer.j
 import { publicKeyFromId } from './signaling/crypto.js';
 import type { OpenedEnvelope } from './signaling/envelope.js';
 import type { MessageOf, SignalMessage } from './signaling/messages.js';
-import { OfferWaits, glareDecision } from './glare.js';
+import { OfferWaits, glareDecision, type OwnAnnounce } from './glare.js';
 import { Sessions, type SessionInfo } from './sessions.js';
 import type { Metadata, OpenOptions, PeerOptions } from './types.js';
 import { Verification } from './verification.js';
@@ -44,8 +44,8 @@ export interface MembershipHooks {
   localId(): string;
   /** True while the `Peer` is in a room (messages are ignored otherwise). */
   joined(): boolean;
-  /** When we last announced ourselves (for the glare hold). */
-  announcedAt(): number;
+  /** Our latest announce (for the glare rule). */
+  readonly ownAnnounce: OwnAnnounce;
   announce(): Promise<void>;
   /** Starts deriving the pair key with a remote's session now, so the first offer does not wait for it. */
   warmKey(id: string, session: string): void;
@@ -173,6 +173,7 @@ export class Membership {
   }
 
   async #onAnnounce(sender: string, info: SessionInfo): Promise<void> {
+    const ours = this.#hooks.ownAnnounce.view(); // as delivered: our echo may come while this waits below
     if (!this.#fresher(sender, info, false)) return;
     const existing = this.#connections.get(sender);
     if (existing) {
@@ -200,9 +201,9 @@ export class Membership {
       return this.#error(toPeerixError(error, 'ERR_INVALID_ID', 'an announce from an invalid peer id', sender));
     }
     this.#hooks.warmKey(sender, info.session); // only for an admitted announce: a flood derives nothing
-    const decision = glareDecision({ announcedAt: this.#hooks.announcedAt(), theirAnnounce: info.since, now: Date.now() });
+    const decision = glareDecision({ ...ours, theirAnnounce: info.since, now: Date.now() });
     if (decision === 'wait') {
-      debug('wait for the offer of', sender.slice(0, 8));
+      debug('wait for the offer of', sender.slice(0, 8), ours.echoed === false ? '(its announce came first)' : '(it announced earlier)');
       const { done, cancel } = this.#waits.wait(sender, OFFER_FALLBACK_MS);
       slot.onEvict(() => ((evicted = true), cancel()));
       // Their offer made the connection, or a newer announce took over: nothing to do here.

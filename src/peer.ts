@@ -5,6 +5,7 @@ import { MemoryDriver } from './drivers/memory.js';
 import { Emitter, type Listener } from './emitter.js';
 import { PeerixError, toPeerixError } from './errors.js';
 import { resolveRtc, type Rtc } from './rtc.js';
+import { OwnAnnounce } from './glare.js';
 import { Membership } from './membership.js';
 import type { PeerEvents, RemoteHost, RemotePeer } from './remote-peer.js';
 import { findShare, liveTracks, toShareEntry, type ShareEntry, type ShareTarget } from './shares.js';
@@ -58,7 +59,7 @@ export class Peer extends Emitter<PeerEvents> {
   #channelOptions = new Map<string, OpenOptions>();
   #shares = new Map<string, ShareEntry>();
   #addons = new Set<Addon>();
-  #announcedAt = 0;
+  #ownAnnounce = new OwnAnnounce();
   #driverListeners: { active: Listener<DriverEvents['active'] & { type: 'active' }>; error: Listener<DriverEvents['error'] & { type: 'error' }> };
   #host: RemoteHost;
   /** Resolved at construction when `rtc` is given, else from the global scope at `join`. */
@@ -110,7 +111,7 @@ export class Peer extends Emitter<PeerEvents> {
         host: this.#host,
         localId: () => this.id,
         joined: () => this.#state === 'joined',
-        announcedAt: () => this.#announcedAt,
+        ownAnnounce: this.#ownAnnounce,
         announce: () => this.#announce(),
         warmKey: (id, session) => this.#signaler?.warmKey(id, session),
         channelOptions: () => this.#channelOptions.values(),
@@ -174,6 +175,7 @@ export class Peer extends Emitter<PeerEvents> {
         compression: this.#options.signalingCompression,
         replay: this.#replay,
         onMessage: (opened) => this.#membership.receive(opened),
+        onEcho: () => this.#ownAnnounce.echoed(),
         onError: (error) => this.#error(error),
       });
       this.#signaler = signaler;
@@ -277,7 +279,7 @@ export class Peer extends Emitter<PeerEvents> {
   // ───────────────────────── signaling ─────────────────────────
 
   async #announce(): Promise<void> {
-    this.#announcedAt = Date.now();
+    this.#ownAnnounce.sent(this.driver.echoesInOrder);
     await this.#signaler?.broadcast({ kind: 'Announce' });
   }
 

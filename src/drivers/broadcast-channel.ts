@@ -17,7 +17,9 @@ function isEnvelope(data: unknown): data is Envelope {
  * Signaling between tabs, windows and frames of one origin through a
  * `BroadcastChannel` named `name` (default `peerix`). No server needed.
  * Peers sharing one instance in one tab meet too: a BroadcastChannel never
- * delivers to its own sender, so messages are also delivered locally.
+ * delivers to its own sender, so messages are also delivered locally. Local
+ * delivery comes first, as on a bridged broker: announces stay ordered enough
+ * for `echoesInOrder` (two tabs may both offer, never both wait).
  */
 export class BroadcastChannelDriver extends MemoryDriver {
   readonly name: string;

@@ -65,6 +65,12 @@ export abstract class Driver extends Emitter<DriverEvents> {
   readonly prefix: string;
   /** True on drivers that take a Uint8Array in `publish`; any other gets a plain array. */
   declare readonly [TAKES_BYTES]?: boolean;
+  /**
+   * True when the transport delivers the client's own publishes back to its
+   * subscriptions, in the one order every subscriber sees (a single MQTT broker).
+   * Peers then tell which of two announces came first without clocks: one offer per pair.
+   */
+  readonly echoesInOrder: boolean = false;
   #active = false;
   #managesActive = false;
 

@@ -6,6 +6,8 @@ import { Driver, handOver, TAKES_BYTES, type DriverHandler, type DriverMessage, 
  */
 export class MemoryDriver extends Driver {
   override readonly [TAKES_BYTES] = true;
+  /** Every subscriber, the publisher too, gets messages in publish order. */
+  override readonly echoesInOrder: boolean = true;
   #handlers = new Map<string, Set<DriverHandler>>();
   #destroyed = false;
 

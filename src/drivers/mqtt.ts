@@ -7,7 +7,7 @@ type Callback = (error?: Error | null, granted?: { qos: number }[]) => void;
 export interface MqttClientLike {
   readonly connected: boolean;
   readonly options: { protocolVersion?: number; resubscribe?: boolean };
-  subscribe(topic: string, options: { qos: 0 | 1; nl?: boolean }, callback: Callback): unknown;
+  subscribe(topic: string, options: { qos: 0 | 1 }, callback: Callback): unknown;
   unsubscribe(topic: string, callback: (error?: Error) => void): unknown;
   publish(topic: string, message: string | Uint8Array, options: { qos: 0 | 1 }, callback: (error?: Error) => void): unknown;
   on(event: 'message', listener: (topic: string, payload: Uint8Array) => void): unknown;
@@ -21,16 +21,21 @@ export interface MqttDriverOptions extends DriverOptions {
   client: MqttClientLike;
   /** QoS of subscriptions and publishes (default 1: a publish in flight when the link drops is resent). */
   qos?: 0 | 1;
+  /** The broker delivers all publishes to all subscribers in one order (default true: Mosquitto, aedes, bridged brokers). */
+  echoesInOrder?: boolean;
 }
 
 /**
  * Signaling over an MQTT broker: topic = prefix + namespace joined by `/`.
- * One SUBSCRIBE per topic however many handlers; under MQTT 5 the broker
- * does not echo a client's own messages (`noLocal`).
+ * One SUBSCRIBE per topic however many handlers. The broker echoes a client's
+ * own messages (no `noLocal`): where the echo of our announce falls among the
+ * others' announces orders simultaneous joins (`echoesInOrder`, see glare.ts;
+ * the signaler drops the echo itself).
  */
 export class MqttDriver extends PubSubDriver {
   readonly client: MqttClientLike;
   readonly qos: 0 | 1;
+  override readonly echoesInOrder: boolean;
   #onMessage = (topic: string, payload: Uint8Array): void => this.deliver(topic, payload);
   #onConnect = (): void => {
     // mqtt.js subscribes again by itself unless told `resubscribe: false`.
@@ -39,10 +44,11 @@ export class MqttDriver extends PubSubDriver {
   };
   #onClose = (): void => this.ready(false);
 
-  constructor({ client, qos = 1, ...options }: MqttDriverOptions) {
+  constructor({ client, qos = 1, echoesInOrder = true, ...options }: MqttDriverOptions) {
     super(options);
     this.client = client;
     this.qos = qos;
+    this.echoesInOrder = echoesInOrder;
     this.active = false;
     client.on('message', this.#onMessage);
     client.on('connect', this.#onConnect);
@@ -55,8 +61,7 @@ export class MqttDriver extends PubSubDriver {
   }
 
   protected open(topic: string): void {
-    const options = this.client.options.protocolVersion === 5 ? { qos: this.qos, nl: true } : { qos: this.qos };
-    this.client.subscribe(topic, options, (error, granted) => {
+    this.client.subscribe(topic, { qos: this.qos }, (error, granted) => {
       if (error || granted?.some((g) => g.qos > 2)) this.fail(`subscribe to ${topic}`, error);
     });
   }

@@ -25,6 +25,8 @@ export interface SignalerOptions {
   /** The identity's replay memory, kept across sessions. */
   replay: ReplayCache;
   onMessage: (opened: OpenedEnvelope) => void;
+  /** The broker echoed our latest broadcast: called in turn with `onMessage` (what was delivered before came first). */
+  onEcho?: () => void;
   onError: (error: PeerixError) => void;
 }
 
@@ -41,6 +43,8 @@ export class Signaler {
   #onRoom: DriverHandler = bytesHandler((message) => this.#receive(message, false));
   #onOwn: DriverHandler = bytesHandler((message) => this.#receive(message, true));
   #stopped = false;
+  /** Our latest broadcast as sealed, to know its echo. */
+  #broadcast: Uint8Array | null = null;
   /**
    * Sealing and opening are async (compression, encryption) and take longer for big
    * messages: an offer would leave after, or be delivered after, the candidates that
@@ -97,6 +101,7 @@ export class Signaler {
     try {
       const bytes = await sealing.finally(() => previous);
       if (this.#stopped) return;
+      if (recipient === undefined) this.#broadcast = bytes.slice(); // a copy: drivers may hand the bytes on
       debug('publish', message.kind, 'to', recipient ?? 'room', bytes.length, 'bytes');
       const { driver } = this.#options;
       const publishing = driver.publish(namespace, messageFor(driver, bytes));
@@ -119,7 +124,11 @@ export class Signaler {
       this.#options.onError(toPeerixError(error, 'ERR_DECODE', 'unreadable driver message'));
       return;
     }
-    if (isOwn(bytes, this.#options.identity.publicKey)) return; // brokers may echo our own messages
+    if (isOwn(bytes, this.#options.identity.publicKey)) {
+      // Brokers may echo our own messages; the echo of our announce orders the others' (glare.ts).
+      if (!addressed && sameBytes(bytes, this.#broadcast)) this.#delivered = this.#delivered.then(() => this.#options.onEcho?.());
+      return;
+    }
     const opening = envelopes.open(bytes, addressed ? this.#options.identity.id : undefined);
     opening.catch(() => {}); // handled in turn below: not an unhandled rejection meanwhile
     this.#delivered = this.#delivered
@@ -155,4 +164,8 @@ function isOwn(bytes: Uint8Array, publicKey: Uint8Array): boolean {
   if (bytes.length < 2 + publicKey.length) return false;
   for (let i = 0; i < publicKey.length; i++) if (bytes[2 + i] !== publicKey[i]) return false;
   return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
+  return b !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { Driver, MemoryDriver, Peer, PeerixError, type DriverMessage } from '../../src/index.js';
 import { CountingDriver, formMesh, leaveAll, makePeers, until } from './helpers.js';
+import { headerOf } from '../security/raw.js';
 
 const room = () => `signaling-${Math.random()}`;
 
@@ -46,6 +47,34 @@ describe('signaling through the broker', () => {
     await new Promise((res) => setTimeout(res, 300));
     expect(driver.published).to.equal(4);
     await leaveAll([a!, b!]);
+  });
+
+  it('six peers joining at once: the broker order of their announces lets one side of each pair offer', async function () {
+    this.timeout(60000);
+    const BROKER_OFFER = 2;
+    // 30 ms of broker latency: every announce is in flight while the others subscribe and announce.
+    class Broker extends CountingDriver {
+      override readonly echoesInOrder: boolean;
+      constructor(ordered: boolean) {
+        super();
+        this.echoesInOrder = ordered;
+      }
+      override publish(namespace: string[], message: DriverMessage): void {
+        this.seen.push(message);
+        setTimeout(() => MemoryDriver.prototype.publish.call(this, namespace, message), 30);
+      }
+    }
+    const offers = async (ordered: boolean): Promise<number> => {
+      const driver = new Broker(ordered);
+      const peers = makePeers(6, driver);
+      await formMesh(peers, room());
+      const count = driver.seen.filter((m) => headerOf(m).kind === BROKER_OFFER).length;
+      await leaveAll(peers);
+      return count;
+    };
+    expect(await offers(true), 'broker offers with ordered echoes').to.equal(15);
+    // Without them, announces this close are ordered by nobody: both sides of a pair offer, and the mesh still forms.
+    expect(await offers(false), 'broker offers by the time rule').to.be.above(15);
   });
 
   it('no raw room name appears in any byte the driver carried', async () => {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { OfferWaits, RECENT_ANNOUNCE_MS, SIMULTANEOUS_MS, glareDecision } from '../../src/glare.js';
+import { OfferWaits, OwnAnnounce, RECENT_ANNOUNCE_MS, SIMULTANEOUS_MS, glareDecision } from '../../src/glare.js';
 
 const now = 1_000_000;
 const decide = (announcedAt: number, theirAnnounce: number) => glareDecision({ announcedAt, theirAnnounce, now });
@@ -31,6 +31,36 @@ describe('glare: who offers when two peers announce together', () => {
   it('a newcomer is called at once when our own announce is old or never happened', () => {
     expect(decide(now - RECENT_ANNOUNCE_MS, now - RECENT_ANNOUNCE_MS - 10 - SIMULTANEOUS_MS)).to.equal('offer');
     expect(decide(0, now - 10)).to.equal('offer');
+  });
+
+  it('with echoes in broker order, exactly one side of simultaneous announces offers: the one whose echo came first', () => {
+    // Both announced at the same instant; the broker took A's first, so B got A's before its own echo.
+    for (const gap of [0, 1, 15, SIMULTANEOUS_MS - 1, 2000]) {
+      const a = glareDecision({ announcedAt: now - 1000, echoed: true, theirAnnounce: now - 1000 + gap, now });
+      const b = glareDecision({ announcedAt: now - 1000 + gap, echoed: false, theirAnnounce: now - 1000, now });
+      expect([a, b], `gap ${gap} ms`).to.deep.equal(['offer', 'wait']);
+    }
+    // Order wins over sender clocks that disagree with it.
+    expect(glareDecision({ announcedAt: now - 2500, echoed: true, theirAnnounce: now - 2500 - 2 * SIMULTANEOUS_MS, now })).to.equal('offer');
+    // An announce of ours the broker never echoed is not a reason to wait for ever: past RECENT_ANNOUNCE_MS we call.
+    expect(glareDecision({ announcedAt: now - RECENT_ANNOUNCE_MS, echoed: false, theirAnnounce: now - 10, now })).to.equal('offer');
+  });
+
+  it('OwnAnnounce: echoed only after an announce on an ordering driver, and a new announce waits for its own echo', () => {
+    const own = new OwnAnnounce();
+    expect(own.view()).to.deep.equal({ announcedAt: 0, echoed: undefined });
+    own.echoed(); // an echo with no announce of ours: nothing
+    expect(own.view().echoed).to.equal(undefined);
+    own.sent(false);
+    own.echoed();
+    expect(own.view().echoed, 'a driver without ordered echoes keeps the time rule').to.equal(undefined);
+    own.sent(true);
+    expect(own.view().echoed).to.equal(false);
+    expect(own.view().announcedAt).to.be.closeTo(Date.now(), 1000);
+    own.echoed();
+    expect(own.view().echoed).to.equal(true);
+    own.sent(true);
+    expect(own.view().echoed, 'a re-announce').to.equal(false);
   });
 
   it('a wait ends without an offer when the other side connected, or when a newer wait replaces it; with an offer after the fallback', async () => {
