@@ -12,10 +12,8 @@ export interface MqttClientLike {
   publish(topic: string, message: string | Uint8Array, options: { qos: 0 | 1 }, callback: (error?: Error) => void): unknown;
   on(event: 'message', listener: (topic: string, payload: Uint8Array) => void): unknown;
   on(event: 'connect' | 'close', listener: () => void): unknown;
-  on(event: 'packetreceive', listener: (packet: { cmd: string }) => void): unknown;
   removeListener(event: 'message', listener: (topic: string, payload: Uint8Array) => void): unknown;
   removeListener(event: 'connect' | 'close', listener: () => void): unknown;
-  removeListener(event: 'packetreceive', listener: (packet: { cmd: string }) => void): unknown;
 }
 
 export interface MqttDriverOptions extends DriverOptions {
@@ -38,21 +36,11 @@ export class MqttDriver extends PubSubDriver {
   readonly client: MqttClientLike;
   readonly qos: 0 | 1;
   override readonly echoesInOrder: boolean;
-  /**
-   * Until the first CONNACK our subscriptions wait here, not in mqtt.js's offline
-   * queue: that queue leaves only at its `connect` event, 7–25 ms after the
-   * CONNACK in a browser (an empty store stream ends through timer ticks), while
-   * a connected client sends at once. So the first connection subscribes and
-   * announces on the CONNACK, subscriptions first.
-   */
-  #beforeFirstConnack: boolean;
   #onMessage = (topic: string, payload: Uint8Array): void => this.deliver(topic, payload);
-  #onPacket = (packet: { cmd: string }): void => {
-    // mqtt.js marks the client connected right after this event (a refused CONNACK never does).
-    if (packet.cmd === 'connack') queueMicrotask(() => this.#beforeFirstConnack && this.client.connected && this.#connected());
-  };
   #onConnect = (): void => {
-    if (!this.active) this.#connected();
+    // mqtt.js subscribes again by itself unless told `resubscribe: false`.
+    if (this.client.options.resubscribe === false) for (const topic of this.subs.keys()) this.open(topic);
+    this.ready(true);
   };
   #onClose = (): void => this.ready(false);
 
@@ -62,21 +50,10 @@ export class MqttDriver extends PubSubDriver {
     this.qos = qos;
     this.echoesInOrder = echoesInOrder;
     this.active = false;
-    this.#beforeFirstConnack = !client.connected;
     client.on('message', this.#onMessage);
-    client.on('packetreceive', this.#onPacket);
     client.on('connect', this.#onConnect);
     client.on('close', this.#onClose);
     if (client.connected) this.ready(true);
-  }
-
-  #connected(): void {
-    // After a reconnect mqtt.js subscribes again by itself, unless told `resubscribe: false`.
-    if (this.#beforeFirstConnack || this.client.options.resubscribe === false) {
-      this.#beforeFirstConnack = false;
-      for (const topic of this.subs.keys()) this.open(topic);
-    }
-    this.ready(true);
   }
 
   protected topic(namespace: string[]): string {
@@ -84,14 +61,12 @@ export class MqttDriver extends PubSubDriver {
   }
 
   protected open(topic: string): void {
-    if (this.#beforeFirstConnack) return; // subscribed on the CONNACK
     this.client.subscribe(topic, { qos: this.qos }, (error, granted) => {
       if (error || granted?.some((g) => g.qos > 2)) this.fail(`subscribe to ${topic}`, error);
     });
   }
 
   protected close(topic: string): void {
-    if (this.#beforeFirstConnack) return; // never subscribed
     this.client.unsubscribe(topic, (error) => error && this.fail(`unsubscribe from ${topic}`, error));
   }
 
@@ -102,7 +77,6 @@ export class MqttDriver extends PubSubDriver {
   override destroy(): void {
     const { client } = this;
     client.removeListener('message', this.#onMessage);
-    client.removeListener('packetreceive', this.#onPacket);
     client.removeListener('connect', this.#onConnect);
     client.removeListener('close', this.#onClose);
     // Also while offline: mqtt.js would otherwise subscribe again on reconnect.
