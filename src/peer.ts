@@ -14,7 +14,7 @@ import { createIdentity, type Identity } from './signaling/crypto.js';
 import { ReplayCache } from './signaling/replay.js';
 import { Signaler } from './signaling/signaler.js';
 import { Uplink } from './uplink.js';
-import { DEFAULT_UPLINK_BUDGET } from './uplink-budget.js';
+import { DEFAULT_UPLINK_BUDGET, checkUplinkBudget } from './uplink-budget.js';
 import type {
   JoinOptions,
   Metadata,
@@ -103,7 +103,7 @@ export class Peer extends Emitter<PeerEvents> {
       },
       error: ({ error }) => this.#error(error),
     };
-    this.#uplink = new Uplink(checkBudget(options.uplinkBudget ?? DEFAULT_UPLINK_BUDGET));
+    this.#uplink = new Uplink(checkUplinkBudget(options.uplinkBudget ?? DEFAULT_UPLINK_BUDGET));
     this.#host = this.#makeHost();
     this.#membership = new Membership(
       {
@@ -142,7 +142,7 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   set uplinkBudget(value: number) {
-    this.#uplink.budget = checkBudget(value);
+    this.#uplink.budget = checkUplinkBudget(value);
   }
 
   /** The room joined, or an empty string. */
@@ -336,13 +336,6 @@ export class Peer extends Emitter<PeerEvents> {
     const remote = error.peerId ? this.connections.get(error.peerId) : undefined;
     this.emit('error', { error, ...(remote ? { remote } : {}), ...(error.peerId ? { peerId: error.peerId } : {}) });
   }
-}
-
-function checkBudget(budget: unknown): number {
-  if (typeof budget !== 'number' || !(budget >= 0) || !Number.isFinite(budget)) {
-    throw new PeerixError('ERR_INVALID_ARGUMENT', 'uplinkBudget must be a number of bits per second ≥ 0 (0 = no limit)');
-  }
-  return budget;
 }
 
 function stopTracks(stream: MediaStream, keep?: MediaStream): void {

@@ -1,7 +1,16 @@
+import { PeerixError } from './errors.js';
 import type { MediaWant, SenderParameters } from './types.js';
 
 /** Default of `PeerOptions.uplinkBudget`: bits per second for all video senders together. */
 export const DEFAULT_UPLINK_BUDGET = 3_000_000;
+/** `budget` as an `uplinkBudget` (bits per second ≥ 0, 0 = no limit); anything else is ERR_INVALID_ARGUMENT. */
+export function checkUplinkBudget(budget: unknown): number {
+  if (typeof budget !== 'number' || !(budget >= 0) || !Number.isFinite(budget)) {
+    throw new PeerixError('ERR_INVALID_ARGUMENT', 'uplinkBudget must be a number of bits per second ≥ 0 (0 = no limit)');
+  }
+  return budget;
+}
+
 /** A screen share counts as this many cameras when the budget is divided. */
 export const SCREEN_WEIGHT = 3;
 
