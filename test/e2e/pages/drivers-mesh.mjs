@@ -32,8 +32,9 @@ const clients = {
 };
 
 window.state = { messages: [], streams: [], errors: [], actives: [], closed: [], connection: [] };
-window.start = async ({ kind, room, name, share, audio = false, iceServers, iceTransportPolicy, heartbeatTimeout, ...options }) => {
+window.start = async ({ kind, room, name, share, audio = false, iceServers, iceTransportPolicy, heartbeatTimeout, holdAnnounce = false, ...options }) => {
   const driver = await clients[kind](options);
+  if (holdAnnounce) holdRoomPublishes(driver);
   driver.on('active', ({ active }) => state.actives.push(active));
   const peer = new peerix.Peer({ driver, iceServers, iceTransportPolicy, ...(heartbeatTimeout ? { heartbeatTimeout } : {}) });
   window.peer = peer;
@@ -51,6 +52,17 @@ window.start = async ({ kind, room, name, share, audio = false, iceServers, iceT
   }
   await peer.join({ room, metadata: { name } });
 };
+/** Keeps the driver's room publishes (the announce) until `window.releaseAnnounce()`: tests make announces cross. */
+function holdRoomPublishes(driver) {
+  const publish = driver.publish.bind(driver);
+  let held = [];
+  driver.publish = (namespace, message) => (held ? void held.push([namespace, message]) : publish(namespace, message));
+  window.releaseAnnounce = () => {
+    const waiting = held;
+    held = null;
+    for (const [namespace, message] of waiting) publish(namespace, message);
+  };
+}
 window.openChannels = () => [...peer.connections.values()].filter((r) => r.channels?.get('data')?.readyState === 'open').map((r) => r.metadata.name).sort();
 window.framesFrom = (name, ms = 1500) => {
   const entry = state.streams.find((s) => s.from === name);
