@@ -6,7 +6,7 @@ type Callback = (error?: Error | null, granted?: { qos: number }[]) => void;
 /** The part of an `mqtt` (v5) `MqttClient` the driver uses. */
 export interface MqttClientLike {
   readonly connected: boolean;
-  readonly options: { protocolVersion?: number; resubscribe?: boolean };
+  readonly options: { resubscribe?: boolean };
   subscribe(topic: string, options: { qos: 0 | 1 }, callback: Callback): unknown;
   unsubscribe(topic: string, callback: (error?: Error) => void): unknown;
   publish(topic: string, message: string | Uint8Array, options: { qos: 0 | 1 }, callback: (error?: Error) => void): unknown;
